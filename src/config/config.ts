@@ -1,0 +1,126 @@
+import path from "node:path";
+import cron from "node-cron";
+import { z } from "zod";
+import { ConfigError } from "../errors.ts";
+
+const DEPLOY_TYPE_PATTERN = /^[a-z][a-z0-9_-]*$/;
+
+const fraction = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number between 0 and 1` })
+    .min(0, `${name} must be between 0 and 1`)
+    .max(1, `${name} must be between 0 and 1`);
+
+/**
+ * Every environment variable budgetgate reads, with its unit and default.
+ * Parsed once at start-up; a bad value stops the process with the variable's name and the accepted range.
+ */
+const environmentSchema = z
+  .object({
+    /** Postgres connection string. Unset: an embedded PGlite database in BUDGETGATE_DATA_DIR. */
+    DATABASE_URL: z.string().min(1).optional(),
+    /** Folder for the embedded database and local state. Default `.budgetgate` in the working directory. */
+    BUDGETGATE_DATA_DIR: z.string().min(1).default(".budgetgate"),
+    /** Address the HTTP service binds to. Default 127.0.0.1. */
+    BUDGETGATE_HOST: z.string().min(1).default("127.0.0.1"),
+    /** TCP port of the HTTP service. Default 8080. */
+    BUDGETGATE_PORT: z.coerce
+      .number({ error: "BUDGETGATE_PORT must be a number" })
+      .int("BUDGETGATE_PORT must be an integer")
+      .min(0, "BUDGETGATE_PORT must be between 0 and 65535")
+      .max(65535, "BUDGETGATE_PORT must be between 0 and 65535")
+      .default(8080),
+    /** Cron expression of the budget computation inside the service. Default every minute. */
+    BUDGETGATE_COMPUTE_SCHEDULE: z
+      .string()
+      .default("* * * * *")
+      .refine((value) => cron.validate(value), {
+        error: "BUDGETGATE_COMPUTE_SCHEDULE must be a cron expression such as '* * * * *'",
+      }),
+    /** Age in seconds after which budget data is stale and deploys are denied. Default 900 (15 minutes). */
+    BUDGETGATE_STALE_AFTER_SECONDS: z.coerce
+      .number({ error: "BUDGETGATE_STALE_AFTER_SECONDS must be a number of seconds" })
+      .int("BUDGETGATE_STALE_AFTER_SECONDS must be an integer number of seconds")
+      .min(60, "BUDGETGATE_STALE_AFTER_SECONDS must be between 60 and 604800 seconds")
+      .max(604800, "BUDGETGATE_STALE_AFTER_SECONDS must be between 60 and 604800 seconds")
+      .default(900),
+    /** Remaining fraction below which a deploy is denied. Default 0.25. */
+    BUDGETGATE_BLOCK_BELOW: fraction("BUDGETGATE_BLOCK_BELOW").default(0.25),
+    /** Remaining fraction below which the gate escalates. Default 0.10. */
+    BUDGETGATE_ESCALATE_BELOW: fraction("BUDGETGATE_ESCALATE_BELOW").default(0.1),
+    /** Remaining fraction below which an allowed deploy gets a warning. Default 0.5. */
+    BUDGETGATE_WARN_BELOW: fraction("BUDGETGATE_WARN_BELOW").default(0.5),
+    /** Comma-separated deploy types that are allowed through when budget data is missing or stale. Default none. */
+    BUDGETGATE_FAIL_OPEN: z
+      .string()
+      .default("")
+      .transform((value) =>
+        value
+          .split(",")
+          .map((item) => item.trim())
+          .filter((item) => item !== ""),
+      )
+      .refine((types) => types.every((type) => DEPLOY_TYPE_PATTERN.test(type)), {
+        error: "BUDGETGATE_FAIL_OPEN must be a comma-separated list of deploy types such as 'platform,finance'",
+      }),
+    /** Whether a budget with no eligible calls in its window denies (`deny`, default) or only warns (`allow`). */
+    BUDGETGATE_NO_DATA: z.enum(["deny", "allow"], { error: "BUDGETGATE_NO_DATA must be 'deny' or 'allow'" }).default("deny"),
+    /** Maximum size of an HTTP request body, in bytes. Default 1 MiB. */
+    BUDGETGATE_BODY_LIMIT_BYTES: z.coerce
+      .number({ error: "BUDGETGATE_BODY_LIMIT_BYTES must be a number of bytes" })
+      .int("BUDGETGATE_BODY_LIMIT_BYTES must be an integer")
+      .min(1024, "BUDGETGATE_BODY_LIMIT_BYTES must be between 1024 and 67108864")
+      .max(64 * 1024 * 1024, "BUDGETGATE_BODY_LIMIT_BYTES must be between 1024 and 67108864")
+      .default(1024 * 1024),
+  })
+  .refine((env) => env.BUDGETGATE_ESCALATE_BELOW <= env.BUDGETGATE_BLOCK_BELOW, {
+    error: "BUDGETGATE_ESCALATE_BELOW must not exceed BUDGETGATE_BLOCK_BELOW",
+    path: ["BUDGETGATE_ESCALATE_BELOW"],
+  })
+  .refine((env) => env.BUDGETGATE_BLOCK_BELOW <= env.BUDGETGATE_WARN_BELOW, {
+    error: "BUDGETGATE_BLOCK_BELOW must not exceed BUDGETGATE_WARN_BELOW",
+    path: ["BUDGETGATE_BLOCK_BELOW"],
+  });
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  computeSchedule: string;
+  staleAfterSeconds: number;
+  thresholds: { block: number; escalate: number; warn: number };
+  failOpenDeployTypes: string[];
+  noData: "deny" | "allow";
+  bodyLimitBytes: number;
+}
+
+/** Parses the configuration from environment variables; throws ConfigError naming each invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      const value = name !== "" ? env[name] : undefined;
+      return value === undefined ? issue.message : `${issue.message} (got ${JSON.stringify(value)})`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  const values = parsed.data;
+  return {
+    databaseUrl: values.DATABASE_URL,
+    dataDir: path.resolve(values.BUDGETGATE_DATA_DIR),
+    host: values.BUDGETGATE_HOST,
+    port: values.BUDGETGATE_PORT,
+    computeSchedule: values.BUDGETGATE_COMPUTE_SCHEDULE,
+    staleAfterSeconds: values.BUDGETGATE_STALE_AFTER_SECONDS,
+    thresholds: {
+      block: values.BUDGETGATE_BLOCK_BELOW,
+      escalate: values.BUDGETGATE_ESCALATE_BELOW,
+      warn: values.BUDGETGATE_WARN_BELOW,
+    },
+    failOpenDeployTypes: values.BUDGETGATE_FAIL_OPEN,
+    noData: values.BUDGETGATE_NO_DATA,
+    bodyLimitBytes: values.BUDGETGATE_BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { computeBudgets, type ComputedBudget } from "../../src/budgets/compute.ts";
+import { readBudgetCounts } from "../../src/budgets/counts.ts";
+import { loadBudgetDefinitions } from "../../src/budgets/definitions.ts";
+import { readLatestBudgetRun } from "../../src/budgets/repository.ts";
+import { runBudgetComputation } from "../../src/budgets/run.ts";
+import { insertCalls } from "../../src/db/calls.ts";
+import { buildCall, hoursFrom } from "../helpers/calls.ts";
+import { createTestPglite, createTestPostgres, type TestDatabase } from "../helpers/database.ts";
+
+const END = new Date("2026-06-01T00:00:00Z");
+const WINDOW_START = hoursFrom(END, -7 * 24);
+
+/**
+ * A small hand-computed dataset. In the healthcare window: 10 calls, 9 connected; first responses
+ * of the connected calls 100, 200, 800, 801, 1500, null, 300, 400, 500 ms (8 measured, 6 within
+ * 800 ms); longest silences 1000, 4000, 4001, null, 500, 600, 700, 800, 900 ms (8 measured, 7 within
+ * 4 s); 8 of the 9 connected calls ok.
+ */
+function goldenCalls() {
+  const latencies = [100, 200, 800, 801, 1500, null, 300, 400, 500];
+  const silences = [1000, 4000, 4001, null, 500, 600, 700, 800, 900];
+  const connected = latencies.map((latency, index) =>
+    buildCall({
+      createdAt: hoursFrom(END, -24 - index),
+      firstResponseMs: latency,
+      maxSilenceMs: silences[index] ?? null,
+      ok: index !== 4,
+      costUsd: 0.2,
+    }),
+  );
+  const dropped = buildCall({
+    createdAt: WINDOW_START,
+    connected: false,
+    ok: false,
+    firstResponseMs: null,
+    maxSilenceMs: null,
+    costUsd: 0.2,
+  });
+  // Baseline calls (the 14 days before the window) only count for cost: mean 0.16 USD.
+  const baseline = [0.1, 0.22].map((costUsd, index) =>
+    buildCall({ createdAt: hoursFrom(WINDOW_START, -1 - index), connected: false, ok: false, costUsd }),
+  );
+  // Calls at the window end and before the baseline count nowhere.
+  const outside = [
+    buildCall({ createdAt: END, connected: false, costUsd: 50 }),
+    buildCall({ createdAt: hoursFrom(WINDOW_START, -14 * 24 - 1), connected: false, costUsd: 50 }),
+  ];
+  // A second vertical with calls only in the baseline: its ratio budgets have no data.
+  const quiet = [buildCall({ vertical: "salon", createdAt: hoursFrom(WINDOW_START, -5), costUsd: 0.3 })];
+  return [...connected, dropped, ...baseline, ...outside, ...quiet];
+}
+
+function byName(budgets: ComputedBudget[], vertical: string, name: string): ComputedBudget {
+  const found = budgets.find((budget) => budget.vertical === vertical && budget.name === name);
+  if (found === undefined) {
+    throw new Error(`no ${name} budget for ${vertical}`);
+  }
+  return found;
+}
+
+describe.each([
+  { backend: "postgres", open: createTestPostgres },
+  { backend: "pglite", open: createTestPglite },
+])("budget computation on $backend", ({ open }) => {
+  let test: TestDatabase;
+  let budgets: ComputedBudget[];
+
+  beforeAll(async () => {
+    test = await open();
+    await insertCalls(test.db, goldenCalls());
+    const definitions = await loadBudgetDefinitions(test.db);
+    budgets = computeBudgets(definitions, await readBudgetCounts(test.db, definitions, END), END);
+  });
+
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  it.each([
+    { name: "availability", eligible: 10, good: 9, target: 0.999 },
+    { name: "latency", eligible: 8, good: 6, target: 0.95 },
+    { name: "stall", eligible: 8, good: 7, target: 0.99 },
+    { name: "quality", eligible: 9, good: 8, target: 0.95 },
+  ])("computes $name from hand counts", ({ name, eligible, good, target }) => {
+    const budget = byName(budgets, "healthcare", name);
+    const sli = good / eligible;
+    expect(budget.eligible).toBe(eligible);
+    expect(budget.good).toBe(good);
+    expect(budget.sli).toBeCloseTo(sli, 9);
+    expect(budget.burn).toBeCloseTo(1 - sli, 9);
+    expect(budget.remaining).toBeCloseTo((sli - target) / (1 - target), 9);
+    expect(budget.burnRate).toBeCloseTo((1 - sli) / (1 - target), 9);
+    expect(budget.status).toBe("ok");
+  });
+
+  it("computes cost against baseline mean", () => {
+    const cost = byName(budgets, "healthcare", "cost");
+    // Window mean 0.2 USD against a baseline mean of 0.16 USD: 25 % over an allowance of 15 %.
+    expect(cost.eligible).toBe(10);
+    expect(cost.burn).toBeCloseTo(0.2 / 0.16 - 1, 9);
+    expect(cost.remaining).toBeCloseTo(1 - (0.2 / 0.16 - 1) / 0.15, 9);
+    expect(cost.target).toBe(0.15);
+  });
+
+  it("keeps overspent remaining negative", () => {
+    expect(byName(budgets, "healthcare", "availability").remaining).toBeCloseTo((0.9 - 0.999) / 0.001, 9);
+  });
+
+  it("reports no data for quiet vertical", () => {
+    const quality = byName(budgets, "salon", "quality");
+    expect(quality.status).toBe("no_data");
+    expect(quality.remaining).toBeNull();
+    expect(quality.eligible).toBe(0);
+  });
+
+  it("sets window bounds", () => {
+    const quality = byName(budgets, "healthcare", "quality");
+    expect(quality.windowStart.toISOString()).toBe(WINDOW_START.toISOString());
+    expect(quality.windowEnd.toISOString()).toBe(END.toISOString());
+  });
+});
+
+describe("runBudgetComputation", () => {
+  let test: TestDatabase;
+
+  beforeAll(async () => {
+    test = await createTestPostgres();
+  });
+
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  it("writes one run readable as latest", async () => {
+    const [clock] = await test.db.query<{ now: Date }>("select now() as now");
+    const now = clock!.now;
+    await insertCalls(test.db, [
+      buildCall({ createdAt: hoursFrom(now, -1) }),
+      buildCall({ createdAt: hoursFrom(now, -2), ok: false }),
+    ]);
+    const first = await runBudgetComputation(test.db);
+    const second = await runBudgetComputation(test.db);
+    expect(second.runId).toBeGreaterThan(first.runId);
+
+    const latest = await readLatestBudgetRun(test.db);
+    expect(latest?.runId).toBe(second.runId);
+    expect(latest?.budgets).toHaveLength(5);
+    const quality = latest?.budgets.find((budget) => budget.name === "quality");
+    expect(quality?.sli).toBeCloseTo(0.5, 12);
+    expect(quality?.remaining).toBeCloseTo((0.5 - 0.95) / 0.05, 9);
+
+    const [rows] = await test.db.query<{ count: number }>("select count(*)::int as count from error_budgets");
+    expect(rows?.count).toBe(10);
+  });
+});
