@@ -7,14 +7,14 @@ const MAX_DIRECT_POISSON_MEAN = 30;
 
 /**
  * Seeded sampler for the demo data, backed by pure-rand's xoroshiro128+.
- * The instance is stateful: each draw advances the generator, so the same seed and the same
+ * The instance is stateful. Each draw advances the generator, so the same seed and the same
  * sequence of calls return the same values.
  */
 export class DemoRandom {
   private readonly generator: RandomGenerator;
   private spareNormal: number | null = null;
 
-  /** `seed` is used modulo 2^32, as xoroshiro128plus does. */
+  /** Only the low 32 bits of `seed` count, because pure-rand 8 xoroshiro128plus takes `seed | 0`. */
   constructor(seed: number) {
     this.generator = xoroshiro128plus(seed);
   }

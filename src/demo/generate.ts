@@ -11,14 +11,20 @@ import { DemoRandom } from "./distributions.ts";
 import { type DemoIncidents, planIncidents, type TimeRange } from "./incidents.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS, TRAFFIC_PROFILES, TrafficModel } from "./traffic.ts";
 
+/** One row of the calls table. */
 export interface DemoCall {
   vertical: string;
+  /** Null for calls that reached the vertical's shared line without a tenant (about 1 %). */
   tenantId: string | null;
   createdAt: Date;
   connected: boolean;
+  /** Whether the caller's goal was met. Always false for calls that did not connect. */
   ok: boolean;
+  /** Null when the call did not connect or its telemetry is missing (about 1.2 % of connected calls). */
   firstResponseMs: number | null;
+  /** Null when the call did not connect. */
   maxSilenceMs: number | null;
+  /** Rounded to 6 decimals. */
   costUsd: number;
 }
 
@@ -29,13 +35,18 @@ export interface DemoOptions {
   end: Date;
   /** Days of history before `end`, an integer from 21 to 365. 21 covers the 7-day window and its 14-day cost baseline. */
   days: number;
-  /** Volume factor: 1 gives about 1,000,000 calls per 21 days. Greater than 0 and at most 20. */
+  /**
+   * Volume factor: 1 gives about 1,000,000 calls per 21 days. Greater than 0 and at most 20.
+   * NOTE: below about 0.5 the budgets depend more on the seed, because a healthy availability
+   * budget then rests on a handful of failed calls. At 0.2, 40 seeds gave healthy availability
+   * down to 0.44 remaining and healthcare quality up to 0.23.
+   */
   scale: number;
 }
 
 export const DEMO_VERTICALS: readonly string[] = TRAFFIC_PROFILES.map((profile) => profile.vertical);
 
-export const DEFAULT_DEMO_SEED = 1;
+export const DEFAULT_DEMO_SEED = 42;
 export const DEFAULT_DEMO_DAYS = 21;
 export const DEFAULT_DEMO_SCALE = 1;
 const MIN_DAYS = 21;
@@ -44,7 +55,7 @@ const MAX_SEED = 2 ** 32 - 1;
 const MAX_SCALE = 20;
 
 /**
- * Fills the defaults (seed 1, 21 days, scale 1) and validates the options.
+ * Fills the defaults (seed 42, 21 days, scale 1) and validates the options.
  * `end` has no default, so the caller decides what "now" is.
  * Throws InputError naming the invalid option, its value and the accepted range.
  */

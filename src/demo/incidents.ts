@@ -1,10 +1,11 @@
 /**
  * The three incidents of the demo data, placed relative to `end` during the affected vertical's
- * local business hours. Each one starts at least 4 days after `end - 7 days` and ends at least
- * 32 hours before `end`, so it lies inside the 7-day budget window and the last day is clean.
+ * local business hours. Each one starts at least 10 hours after `end - 7 days` and ends at least
+ * 31 hours before `end`, so it lies inside the 7-day budget window and the last 31 hours are clean.
  */
 import { HOUR_MS, MINUTE_MS, type TrafficModel } from "./traffic.ts";
 
+/** Half-open range [startMs, endMs) in UTC milliseconds. */
 export interface TimeRange {
   startMs: number;
   endMs: number;
@@ -29,7 +30,7 @@ export interface QualityIncident extends TimeRange {
   vertical: string;
   /** Probability that a connected call is not `ok` during the incident, before other effects are added. */
   notOkRate: number;
-  /** Factor applied to the duration of calls that are not `ok` during the incident: the agent loops. */
+  /** Factor applied to the duration of calls that are not `ok` during the incident, because the agent loops. */
   failedCallDurationFactor: number;
 }
 
@@ -40,12 +41,13 @@ export interface DemoIncidents {
 }
 
 const MONDAY_TO_FRIDAY = [1, 2, 3, 4, 5];
-const TUESDAY_TO_FRIDAY = [2, 3, 4, 5];
+const TUESDAY_TO_THURSDAY = [2, 3, 4];
 const MONDAY_TO_THURSDAY = [1, 2, 3, 4];
 
 /**
- * Returns the start of the last local day, at most `daysBefore` local days before the local
- * date of `endMs`, whose weekday is in `weekdays`. It steps back at most 3 days for these lists.
+ * Returns the start of the latest local day that is at least `daysBefore` days before the local
+ * date of `endMs` and whose weekday is in `weekdays`. For the lists above, that is at most
+ * `daysBefore + 4` days before.
  */
 function lastBusinessDayStartMs(model: TrafficModel, endMs: number, daysBefore: number, weekdays: number[]): number {
   let daysBack = daysBefore;
@@ -68,19 +70,20 @@ function findModel(models: readonly TrafficModel[], vertical: string): TrafficMo
 /**
  * Places the demo incidents before `endMs`.
  *
- * The severities were tuned by generating scale-1 data for several seeds and end dates, so the
- * budgets over the last 7 days land as follows: real_estate availability below 0, salon latency
- * near 37 % remaining and healthcare quality near 16 % remaining.
+ * The severities were tuned on scale-1 data for 24 seeds and end dates spread over the week.
+ * Over the last 7 days, real_estate availability then ended at -3.3 to -4.2 remaining, salon
+ * latency at 0.37 to 0.42 and healthcare quality at 0.15 to 0.20.
  */
 export function planIncidents(models: readonly TrafficModel[], endMs: number): DemoIncidents {
   // A 20-minute outage late on a weekday morning, 2 to 4 days before end.
   const outageDay = lastBusinessDayStartMs(findModel(models, "real_estate"), endMs, 2, MONDAY_TO_FRIDAY);
   const outageStartMs = outageDay + 11 * HOUR_MS + 10 * MINUTE_MS;
 
-  // Five slow hours from noon on a Tuesday to Friday, 2 to 5 days before end.
-  const latencyDay = lastBusinessDayStartMs(findModel(models, "salon"), endMs, 2, TUESDAY_TO_FRIDAY);
+  // Five slow hours from noon on a Tuesday to Thursday, 2 to 6 days before end.
+  const latencyDay = lastBusinessDayStartMs(findModel(models, "salon"), endMs, 2, TUESDAY_TO_THURSDAY);
 
-  // A prompt change deployed at 10:00 and rolled back at 16:00 the next day, which is also a weekday.
+  // A prompt change deployed at 10:00 and rolled back at 16:00 the next day, which is also a weekday,
+  // 3 to 6 days before end.
   const qualityDay = lastBusinessDayStartMs(findModel(models, "healthcare"), endMs, 3, MONDAY_TO_THURSDAY);
 
   return {

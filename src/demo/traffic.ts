@@ -2,7 +2,7 @@
  * Call volume of the demo verticals: how many calls arrive per minute at a given instant.
  *
  * Each vertical has a fixed UTC offset (no daylight saving time), a shape over the local hours
- * of the day and a factor per local weekday. The rate is scaled so that one week holds
+ * of the day and a factor per local weekday. The rate is scaled so that one week contains
  * `CALLS_PER_WEEK_AT_SCALE_1 * callShare` calls on average at scale 1.
  */
 
@@ -14,7 +14,7 @@ const WEEK_MINUTES = 7 * 24 * 60;
 /** Average calls per week, over all verticals, at scale 1: 1,000,000 calls in 21 days. */
 export const CALLS_PER_WEEK_AT_SCALE_1 = 1_000_000 / 3;
 
-/** A tenant and its share of the vertical's calls. A null id stands for calls that no tenant claimed. */
+/** A tenant and its share of the vertical's calls. A null id marks calls that no tenant claimed. */
 export interface TenantShare {
   tenantId: string | null;
   share: number;
@@ -26,7 +26,7 @@ export interface TrafficProfile {
   utcOffsetHours: number;
   /** Share of all demo calls. The shares of all profiles sum to 1. */
   callShare: number;
-  /** Relative call rate for each local hour 0..23; 1 is the busiest hour. */
+  /** Relative call rate for each local hour 0..23, where 1 is the busiest hour. */
   hourlyShape: readonly number[];
   /** Relative call volume for each local weekday, Sunday first. */
   weekdayFactors: readonly number[];
@@ -39,12 +39,12 @@ export const TRAFFIC_PROFILES: readonly TrafficProfile[] = [
     vertical: "healthcare",
     utcOffsetHours: -6,
     callShare: 0.46,
-    // Clinics open 8:00-17:00 with a lunch dip; the AI agent also takes after-hours calls.
+    // Clinics open 8:00-17:00 with a lunch dip. The AI agent also takes after-hours calls.
     hourlyShape: [
       0.03, 0.02, 0.02, 0.02, 0.03, 0.05, 0.1, 0.35, 0.8, 1.0, 1.0, 0.95, 0.75, 0.9, 0.95, 0.9, 0.75, 0.45, 0.2,
       0.12, 0.08, 0.06, 0.05, 0.04,
     ],
-    weekdayFactors: [0.2, 1.05, 1.0, 1.0, 1.0, 0.95, 0.35],
+    weekdayFactors: [0.2, 1.0, 1.0, 1.0, 1.0, 0.95, 0.35],
     tenants: [
       { tenantId: "hc-northside-clinic", share: 0.27 },
       { tenantId: "hc-lakeview-dental", share: 0.18 },
@@ -78,12 +78,12 @@ export const TRAFFIC_PROFILES: readonly TrafficProfile[] = [
     vertical: "salon",
     utcOffsetHours: -5,
     callShare: 0.24,
-    // Bookings peak late morning and after work; many salons close on Sunday and Monday.
+    // Bookings peak late morning and after work. Many salons close on Sunday and Monday.
     hourlyShape: [
       0.02, 0.02, 0.02, 0.02, 0.02, 0.02, 0.03, 0.06, 0.25, 0.6, 0.9, 1.0, 0.95, 0.9, 0.9, 0.95, 1.0, 0.9, 0.7,
       0.45, 0.25, 0.12, 0.05, 0.03,
     ],
-    weekdayFactors: [0.3, 0.55, 0.95, 1.0, 1.0, 1.15, 1.5],
+    weekdayFactors: [0.3, 0.55, 1.0, 1.0, 1.0, 1.15, 1.5],
     tenants: [
       { tenantId: "sl-bella-hair-studio", share: 0.3 },
       { tenantId: "sl-uptown-barbers", share: 0.25 },
@@ -148,7 +148,7 @@ export class TrafficModel {
     return this.relativeRate(timeMs) * this.peakCallsPerMinute * scale;
   }
 
-  /** Returns the start of local day (`end` local date minus `daysBefore`), in UTC milliseconds. */
+  /** Returns the start, in UTC milliseconds, of the local day `daysBefore` days before the local date of `endMs`. */
   localDayStartMs(endMs: number, daysBefore: number): number {
     const localDay = Math.floor((endMs + this.offsetMs) / DAY_MS) - daysBefore;
     return localDay * DAY_MS - this.offsetMs;
