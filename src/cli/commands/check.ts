@@ -50,7 +50,7 @@ export async function runCheck(paths: readonly string[], options: CheckOptions):
       console.log(line);
     }
     console.log(
-      `${results.length} documents checked: ${counts.pass} allowed, ${counts.fail} denied, ${counts.skip} not gated, ${counts.error} errors (budgets revision ${data.revision})`,
+      `${results.length} ${results.length === 1 ? "document" : "documents"} checked: ${counts.pass} allowed, ${counts.fail} denied, ${counts.skip} not gated, ${counts.error} errors (budgets revision ${data.revision})`,
     );
   }
   return counts.fail > 0 || counts.error > 0 ? 1 : 0;
