@@ -30,6 +30,6 @@ budget_data["config"] := data.budgetgate.config
 
 budget_data["verticals"] := data.budgetgate.verticals
 
-_deploy := input.deploy if is_object(input.deploy)
-
-_deploy := {} if not is_object(input.deploy)
+_deploy := input.deploy if {
+	is_object(input.deploy)
+} else := {}

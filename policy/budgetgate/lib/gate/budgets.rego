@@ -6,7 +6,7 @@ import data.budgetgate.lib.violation.violation
 # Checks on the budget data. Each of these is a violation, unless the deploy
 # type fails open, which turns it into a warning.
 
-_data_problems(context) := (((_unknown_age(context) | _old_data(context)) | _unknown_vertical(context)) | _missing_budgets(context)) | _denied_no_data(context)
+_data_problems(context) := ((((_unknown_age(context) | _unknown_clock(context)) | _old_data(context)) | _unknown_vertical(context)) | _missing_budgets(context)) | _denied_no_data(context)
 
 _engine_advice := "Check that the budget engine is running and re-export the bundle"
 
@@ -19,6 +19,11 @@ _unknown_age(context) := {violation("stale_budgets", {}, message) |
 _freshness_field_valid(doc, "computed_at_ns") if is_number(doc.computed_at_ns)
 
 _freshness_field_valid(doc, "config") if is_object(doc.config)
+
+_unknown_clock(context) := {violation("stale_budgets", {}, message) |
+	not is_number(context.now_ns)
+	message := "the current time is not a number, so the age of the budget data is unknown"
+}
 
 # Budget data is stale when it is older than stale_after_seconds. Data
 # computed after now_ns, which clock skew can cause, is not stale.

@@ -84,7 +84,12 @@ _fail_open(context) if _type_config(context).fail_open == true
 
 # Configuration
 
-_deploy_types(context) := _object_or_empty(object.get(context.config, "deploy_types", {}))
+# The configured deploy types. A type without a budgets array counts as not
+# configured, so a deploy of that type is denied instead of checking nothing.
+_deploy_types(context) := {name: type_config |
+	some name, type_config in _object_or_empty(object.get(context.config, "deploy_types", {}))
+	is_array(type_config.budgets)
+}
 
 _type_config(context) := _object_or_empty(object.get(_deploy_types(context), context.type, {}))
 
@@ -93,7 +98,7 @@ _type_known(context) if is_object(_deploy_types(context)[context.type])
 _known_types(context) := format.names({name | some name, _ in _deploy_types(context)})
 
 _required_budgets(context) := sort({name |
-	some name in object.get(_type_config(context), "budgets", [])
+	some name in _type_config(context).budgets
 	is_string(name)
 })
 
@@ -119,8 +124,8 @@ _vertical_known(context) if is_object(_verticals(context)[context.vertical])
 
 _known_verticals(context) := format.names({name | some name, _ in _verticals(context)})
 
-# The budget entry for one required budget of the deploy's vertical; undefined
-# when the vertical or the budget is missing.
+# The entry of one budget of the deploy's vertical. It is undefined when the
+# vertical or the budget is missing.
 _budget_entry(context, name) := entry if {
 	entry := _verticals(context)[context.vertical].budgets[name]
 	is_object(entry)

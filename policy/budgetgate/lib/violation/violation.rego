@@ -9,9 +9,9 @@ package budgetgate.lib.violation
 # METADATA
 # description: |-
 #   Builds a finding with the given code and message. The fields object may
-#   hold vertical, budget, remaining and threshold; each one it lacks is null,
-#   and any other key is ignored. A finding passed as the fields object is
-#   copied with the new code and message.
+#   contain vertical, budget, remaining and threshold. Each one it lacks is
+#   null, and any other key is ignored. A finding passed as the fields object
+#   is copied with the new code and message.
 violation(code, fields, message) := {
 	"code": code,
 	"vertical": object.get(fields, "vertical", null),
