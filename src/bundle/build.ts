@@ -35,8 +35,8 @@ export async function bundleFiles(data: PolicyData, policyDir: string = POLICY_S
   return files;
 }
 
-/** Writes the bundle as a gzipped tarball with fixed timestamps, so equal content gives equal bytes. */
-export async function writeBundle(files: BundleFiles, outFile: string): Promise<void> {
+/** Packs the bundle as a gzipped tarball with fixed timestamps, so equal content gives equal bytes. */
+export async function packBundle(files: BundleFiles): Promise<Buffer> {
   const staging = await mkdtemp(path.join(os.tmpdir(), "budgetgate-bundle-"));
   try {
     const names = [...files.keys()].sort().map((name) => name.replace(/^\//, ""));
@@ -45,9 +45,20 @@ export async function writeBundle(files: BundleFiles, outFile: string): Promise<
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, files.get(`/${name}`) ?? "");
     }
-    await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
-    await tar.create({ gzip: true, cwd: staging, file: outFile, portable: true, mtime: new Date(0), noDirRecurse: true }, names);
+    const archive = tar.create({ gzip: true, cwd: staging, portable: true, mtime: new Date(0), noDirRecurse: true }, names);
+    const chunks: Buffer[] = [];
+    for await (const chunk of archive) {
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    }
+    return Buffer.concat(chunks);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Writes the bundle tarball to `outFile`, creating its folder. */
+export async function writeBundle(files: BundleFiles, outFile: string): Promise<void> {
+  const archive = await packBundle(files);
+  await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
+  await writeFile(outFile, archive);
 }

@@ -1,4 +1,6 @@
 import type { Server } from "node:http";
+import { BundleStore } from "../bundle/store.ts";
+import { loadBundleSigner } from "../bundle/signing.ts";
 import type { Config } from "../config/config.ts";
 import type { Database } from "../db/database.ts";
 import { logger } from "../log.ts";
@@ -9,7 +11,9 @@ import { BudgetService } from "../service/service.ts";
 /** Starts the service on an open, migrated database: first computation, schedule and HTTP listener. */
 export async function startService(config: Config, db: Database): Promise<{ service: BudgetService; server: Server }> {
   const engine = await PolicyEngine.load();
-  const service = new BudgetService(db, config, engine);
+  const { signingKeyFile, signingKeyId, signingAlgorithm } = config.bundle;
+  const signer = signingKeyFile === undefined ? undefined : await loadBundleSigner(signingKeyFile, signingKeyId, signingAlgorithm);
+  const service = new BudgetService(db, config, engine, new BundleStore(signer === undefined ? {} : { signer }));
   await service.tick();
   service.startSchedule();
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import cron from "node-cron";
 import { z } from "zod";
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from "../bundle/signing.ts";
 import { ConfigError } from "../errors.ts";
 
 const DEPLOY_TYPE_PATTERN = /^[a-z][a-z0-9_-]*$/;
@@ -72,6 +73,35 @@ const environmentSchema = z
       .min(1024, "BUDGETGATE_BODY_LIMIT_BYTES must be between 1024 and 67108864")
       .max(64 * 1024 * 1024, "BUDGETGATE_BODY_LIMIT_BYTES must be between 1024 and 67108864")
       .default(1024 * 1024),
+    /** Name under /bundles/ of the OPA bundle this service serves. Default `budgetgate`. */
+    BUDGETGATE_BUNDLE_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, "BUDGETGATE_BUNDLE_NAME may contain only letters, digits, '.', '_' and '-'")
+      .default("budgetgate"),
+    /** Bearer token OPA sidecars must send for bundles, status and decision logs. Unset: no authentication. */
+    BUDGETGATE_BUNDLE_TOKEN: z.string().min(16, "BUDGETGATE_BUNDLE_TOKEN must be at least 16 characters").optional(),
+    /** PKCS#8 PEM private key that signs bundles. Unset: bundles are not signed. */
+    BUDGETGATE_BUNDLE_SIGNING_KEY_FILE: z.string().min(1).optional(),
+    /** Key id written into bundle signatures; OPA looks the public key up by it. Default `budgetgate`. */
+    BUDGETGATE_BUNDLE_SIGNING_KEY_ID: z.string().min(1).default("budgetgate"),
+    /** JWS algorithm of bundle signatures. Default RS256. */
+    BUDGETGATE_BUNDLE_SIGNING_ALGORITHM: z
+      .enum(SIGNING_ALGORITHMS, { error: `BUDGETGATE_BUNDLE_SIGNING_ALGORITHM must be one of ${SIGNING_ALGORITHMS.join(", ")}` })
+      .default("RS256"),
+    /** Longest wait of a long-polling bundle request, in seconds. Default 60. */
+    BUDGETGATE_LONG_POLL_MAX_SECONDS: z.coerce
+      .number({ error: "BUDGETGATE_LONG_POLL_MAX_SECONDS must be a number of seconds" })
+      .int("BUDGETGATE_LONG_POLL_MAX_SECONDS must be an integer")
+      .min(1, "BUDGETGATE_LONG_POLL_MAX_SECONDS must be between 1 and 3600 seconds")
+      .max(3600, "BUDGETGATE_LONG_POLL_MAX_SECONDS must be between 1 and 3600 seconds")
+      .default(60),
+    /** Largest OPA status report or decision-log batch after decompression, in bytes. Default 16 MiB. */
+    BUDGETGATE_REPORT_LIMIT_BYTES: z.coerce
+      .number({ error: "BUDGETGATE_REPORT_LIMIT_BYTES must be a number of bytes" })
+      .int("BUDGETGATE_REPORT_LIMIT_BYTES must be an integer")
+      .min(1024, "BUDGETGATE_REPORT_LIMIT_BYTES must be between 1024 and 268435456")
+      .max(256 * 1024 * 1024, "BUDGETGATE_REPORT_LIMIT_BYTES must be between 1024 and 268435456")
+      .default(16 * 1024 * 1024),
   })
   .refine((env) => env.BUDGETGATE_ESCALATE_BELOW <= env.BUDGETGATE_BLOCK_BELOW, {
     error: "BUDGETGATE_ESCALATE_BELOW must not exceed BUDGETGATE_BLOCK_BELOW",
@@ -93,6 +123,15 @@ export interface Config {
   failOpenDeployTypes: string[];
   noData: "deny" | "allow";
   bodyLimitBytes: number;
+  bundle: {
+    name: string;
+    token: string | undefined;
+    signingKeyFile: string | undefined;
+    signingKeyId: string;
+    signingAlgorithm: SigningAlgorithm;
+    longPollMaxSeconds: number;
+    reportLimitBytes: number;
+  };
 }
 
 /** Parses the configuration from environment variables; throws ConfigError naming each invalid variable. */
@@ -124,5 +163,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     failOpenDeployTypes: values.BUDGETGATE_FAIL_OPEN,
     noData: values.BUDGETGATE_NO_DATA,
     bodyLimitBytes: values.BUDGETGATE_BODY_LIMIT_BYTES,
+    bundle: {
+      name: values.BUDGETGATE_BUNDLE_NAME,
+      token: values.BUDGETGATE_BUNDLE_TOKEN,
+      signingKeyFile: values.BUDGETGATE_BUNDLE_SIGNING_KEY_FILE,
+      signingKeyId: values.BUDGETGATE_BUNDLE_SIGNING_KEY_ID,
+      signingAlgorithm: values.BUDGETGATE_BUNDLE_SIGNING_ALGORITHM,
+      longPollMaxSeconds: values.BUDGETGATE_LONG_POLL_MAX_SECONDS,
+      reportLimitBytes: values.BUDGETGATE_REPORT_LIMIT_BYTES,
+    },
   };
 }

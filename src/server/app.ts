@@ -6,6 +6,8 @@ import { errorHandler, sendError } from "./errors.ts";
 import { budgetsRouter } from "./routes/budgets.ts";
 import { decisionRouter } from "./routes/decision.ts";
 import { healthRouter } from "./routes/health.ts";
+import { metricsRouter } from "./routes/metrics.ts";
+import { opaRouter } from "./routes/opa.ts";
 
 /** Builds the Express application: decision API, budgets API and health check. */
 export function createApp(service: BudgetService): Express {
@@ -20,8 +22,19 @@ export function createApp(service: BudgetService): Express {
         error !== undefined || response.statusCode >= 500 ? "error" : response.statusCode >= 400 ? "warn" : "debug",
     }),
   );
+  app.use(
+    opaRouter({
+      store: service.bundles,
+      db: service.db,
+      bundleName: service.config.bundle.name,
+      token: service.config.bundle.token,
+      maxWaitSeconds: service.config.bundle.longPollMaxSeconds,
+      reportLimitBytes: service.config.bundle.reportLimitBytes,
+    }),
+  );
   app.use(express.json({ limit: service.config.bodyLimitBytes }));
   app.use(healthRouter(service));
+  app.use(metricsRouter(service));
   app.use(decisionRouter(service));
   app.use(budgetsRouter(service));
   app.use((request, response) => sendError(response, 404, "not_found", `no route for ${request.method} ${request.path}`));

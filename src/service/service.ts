@@ -1,7 +1,9 @@
 import cron, { type ScheduledTask } from "node-cron";
 import { runBudgetComputation } from "../budgets/run.ts";
+import { BundleStore } from "../bundle/store.ts";
 import type { Config } from "../config/config.ts";
 import type { Database } from "../db/database.ts";
+import { Metrics } from "../metrics/registry.ts";
 import { DecisionLogWriter } from "../decisions/log.ts";
 import { createDecisionRecord, type DecisionSource } from "../decisions/record.ts";
 import { describeError } from "../errors.ts";
@@ -23,13 +25,18 @@ export class BudgetService {
   readonly config: Config;
   readonly engine: PolicyEngine;
   readonly decisionLog: DecisionLogWriter;
+  /** The OPA bundle served to sidecars, rebuilt with every new budget revision. */
+  readonly bundles: BundleStore;
+  readonly metrics: Metrics;
   #data: PolicyData | null = null;
   #task: ScheduledTask | undefined;
 
-  constructor(db: Database, config: Config, engine: PolicyEngine) {
+  constructor(db: Database, config: Config, engine: PolicyEngine, bundles: BundleStore = new BundleStore()) {
     this.db = db;
     this.config = config;
     this.engine = engine;
+    this.bundles = bundles;
+    this.metrics = new Metrics(() => bundles.current?.builtAt ?? null);
     this.decisionLog = new DecisionLogWriter(db);
   }
 
@@ -43,6 +50,9 @@ export class BudgetService {
     const data = await loadPolicyData(this.db, this.config);
     this.engine.setData(data);
     this.#data = data;
+    if (await this.bundles.update(data)) {
+      this.metrics.bundleBuilds.inc();
+    }
     return data;
   }
 
@@ -76,7 +86,11 @@ export class BudgetService {
     try {
       await this.refreshData();
     } catch (error) {
-      logger.error({ err: error, reason: describeError(error) }, "could not load budgets into the policy engine");
+      logger.error(
+        { err: error, reason: describeError(error), revision: this.#data?.revision ?? null },
+        "could not load budgets; the policy engine and the bundle server keep the last good revision",
+      );
+      this.metrics.refreshFailures.inc();
     }
     return outcome;
   }

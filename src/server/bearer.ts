@@ -1,0 +1,33 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { RequestHandler } from "express";
+import { sendError } from "./errors.ts";
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/** Compares a presented token with the expected one in constant time. */
+export function tokenMatches(presented: string, expected: string): boolean {
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/**
+ * Requires `Authorization: Bearer <token>` when `token` is set; lets every request through when
+ * it is undefined. Answers 401 with a WWW-Authenticate header otherwise.
+ */
+export function requireBearer(token: string | undefined, realm: string): RequestHandler {
+  return (request, response, next) => {
+    if (token === undefined) {
+      next();
+      return;
+    }
+    const header = request.get("authorization") ?? "";
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (match?.[1] === undefined || !tokenMatches(match[1].trim(), token)) {
+      response.set("WWW-Authenticate", `Bearer realm="${realm}"`);
+      sendError(response, 401, "unauthorized", "missing or invalid bearer token");
+      return;
+    }
+    next();
+  };
+}
