@@ -8,7 +8,7 @@ import { logger } from "../../log.ts";
 import { requireBearer } from "../bearer.ts";
 import { sendError } from "../errors.ts";
 
-/** Content type that tells OPA the server supports long polling; other types end it. */
+/** Content type that signals long-polling support to OPA; with any other type OPA falls back to regular polling. */
 export const LONG_POLL_CONTENT_TYPE = "application/vnd.openpolicyagent.bundles";
 
 export interface OpaRouterOptions {
@@ -18,9 +18,9 @@ export interface OpaRouterOptions {
   bundleName: string;
   /** Bearer token OPA sidecars present; undefined allows anonymous access. */
   token: string | undefined;
-  /** Longest long-poll wait honoured, in seconds. */
+  /** Maximum long-poll wait, in seconds. */
   maxWaitSeconds: number;
-  /** Largest status or decision-log body accepted after decompression, in bytes. */
+  /** Maximum size of a status report or decision-log batch after decompression, in bytes. */
   reportLimitBytes: number;
 }
 
@@ -48,7 +48,7 @@ const statusSchema = z.looseObject({ labels: z.looseObject({ id: z.string().opti
 
 /**
  * The endpoints OPA sidecars use: bundle download with ETag and long polling, status reports and
- * gzip decision logs. Reports are answered 2xx only after their rows are committed.
+ * gzip decision logs. Reports get a 2xx status only after their rows are committed.
  */
 export function opaRouter(options: OpaRouterOptions): Router {
   const router = Router();
