@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { migrate, readMigrations } from "../../src/db/migrate.ts";
+import { openPglite } from "../../src/db/pglite.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { createTestPglite, createTestPostgres, type TestDatabase } from "../helpers/database.ts";
 
@@ -20,7 +21,8 @@ describe("migrate", () => {
 
   it("applies each migration once from two processes", async () => {
     test = await createTestPostgres();
-    await test.db.query("drop table calls, budget_definitions, budget_runs, error_budgets, planned_burns, decision_log, schema_migrations cascade");
+    await test.db.query(`drop schema ${test.schema} cascade`);
+    await test.db.query(`create schema ${test.schema}`);
     const second = await openPostgres({ connectionString: test.url!, maxConnections: 2 });
     try {
       const [left, right] = await Promise.all([migrate(test.db), migrate(second)]);
@@ -51,14 +53,12 @@ describe("migrate", () => {
   });
 
   it("leaves a calls view in place", async () => {
-    test = await createTestPglite();
-    await test.db.query("drop table calls cascade");
-    await test.db.query("delete from schema_migrations");
-    await test.db.query(
+    const db = await openPglite(undefined);
+    test = { db, schema: null, url: null, drop: () => db.close() };
+    await db.query(
       "create view calls as select 1::bigint as id, 'x'::text as vertical, null::text as tenant_id, now() as created_at, true as connected, true as ok, 1 as first_response_ms, 1 as max_silence_ms, 0::numeric as cost_usd",
     );
-    await test.db.query("drop table budget_definitions, budget_runs, error_budgets, planned_burns, decision_log cascade");
-    await migrate(test.db);
+    await migrate(db);
     const [kind] = await test.db.query<{ relkind: string }>("select relkind::text from pg_class where relname = 'calls'");
     expect(kind?.relkind).toBe("v");
   });
