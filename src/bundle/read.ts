@@ -65,15 +65,32 @@ async function dataJsonFromTarball(buffer: Buffer, source: string): Promise<stri
       });
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    parser.on("error", reject);
-    parser.on("end", resolve);
-    parser.end(buffer);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      parser.on("error", reject);
+      parser.on("end", resolve);
+      parser.end(buffer);
+    });
+  } catch (error) {
+    throw new InputError(`${source} is not a valid bundle tarball: ${describeError(error)}`, { cause: error });
+  }
   if (text === undefined) {
     throw new InputError(`${source} has no data.json; export the bundle with budgetgate bundle`);
   }
   return text;
+}
+
+/** Parses the bytes of a bundle tarball (gzip) or of a data.json document. */
+export async function parseSnapshotBytes(buffer: Buffer, source: string): Promise<PolicyData> {
+  const isGzip = buffer.length > 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  const text = isGzip ? await dataJsonFromTarball(buffer, source) : buffer.toString("utf8");
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`the budget snapshot ${source} is not valid JSON: ${describeError(error)}`, { cause: error });
+  }
+  return parsePolicyData(document, source);
 }
 
 /** Reads budget data from a bundle tarball (.tar.gz) or a data.json file. */
@@ -84,13 +101,5 @@ export async function readPolicyDataFile(file: string): Promise<PolicyData> {
   } catch (error) {
     throw new InputError(`could not read the budget snapshot ${file}: ${describeError(error)}`, { cause: error });
   }
-  const isGzip = buffer.length > 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  const text = isGzip ? await dataJsonFromTarball(buffer, file) : buffer.toString("utf8");
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`the budget snapshot ${file} is not valid JSON: ${describeError(error)}`, { cause: error });
-  }
-  return parsePolicyData(document, file);
+  return parseSnapshotBytes(buffer, file);
 }
