@@ -83,8 +83,21 @@ _low_budgets(context) := {violation("budget_below_threshold", fields, message) |
 	entry.remaining < block
 
 	fields := {"vertical": context.vertical, "budget": name, "remaining": entry.remaining, "threshold": block}
-	message := sprintf("%s budget of %s has %s remaining, below the %s required for %s deploys", [name, context.vertical, format.percent(entry.remaining), format.percent(block), context.type])
+	message := sprintf("%s budget of %s has %s remaining, below the %s required for %s deploys%s", [name, context.vertical, format.percent(entry.remaining), format.percent(block), context.type, _recovery_text(context, entry, block)])
 }
+
+# When the budget engine knows when a blocked budget climbs back above the
+# block threshold (recovers_at_ns: old bad events leave the rolling window and
+# no new ones arrive), the message says how many hours that is from now.
+_recovery_text(context, entry, block) := text if {
+	recovers_at_ns := entry.recovers_at_ns
+	is_number(recovers_at_ns)
+	is_number(context.now_ns)
+	recovers_at_ns > context.now_ns
+
+	hours := format.one_decimal((recovers_at_ns - context.now_ns) / 3600000000000)
+	text := sprintf(". If no new errors arrive, it climbs back above %s in about %s hours as old errors leave the window", [format.percent(block), hours])
+} else := ""
 
 _escalations(context) := {violation("budget_escalation", fields, message) |
 	some name in _required_budgets(context)
@@ -110,4 +123,16 @@ _budget_warnings(context) := {violation("budget_warning", fields, message) |
 
 	fields := {"vertical": context.vertical, "budget": name, "remaining": entry.remaining, "threshold": warn}
 	message := sprintf("%s budget of %s has %s remaining, below the %s warning threshold for %s deploys, which are blocked below %s", [name, context.vertical, format.percent(entry.remaining), format.percent(warn), context.type, format.percent(block)])
+}
+
+# A page-level burn-rate alert means the budget is being spent fast right
+# now, even when enough of it remains to allow the deploy.
+_burn_alerts(context) := {violation("burn_rate_alert", fields, message) |
+	some name in _required_budgets(context)
+	entry := _budget_entry(context, name)
+	_has_data(entry)
+	object.get(entry, "alert", "none") == "page"
+
+	fields := {"vertical": context.vertical, "budget": name, "remaining": entry.remaining, "threshold": null}
+	message := sprintf("%s budget of %s has a page-level burn-rate alert firing with %s remaining, so this %s deploy lands while the budget burns fast", [name, context.vertical, format.percent(entry.remaining), context.type])
 }

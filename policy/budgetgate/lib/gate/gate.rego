@@ -34,7 +34,7 @@ decide(deploy, budget_data, now_ns) := {
 	data_problems := _data_problems(context)
 
 	violations := (_input_violations(context) | _low_budgets(context)) | _blocking(context, data_problems)
-	warnings := ((_budget_warnings(context) | _allowed_no_data(context)) | _failed_open(context, data_problems)) | _break_glass_warning(context)
+	warnings := (((_budget_warnings(context) | _burn_alerts(context)) | _allowed_no_data(context)) | _failed_open(context, data_problems)) | _break_glass_warning(context)
 }
 
 # The arguments, normalized so that every helper can read them without

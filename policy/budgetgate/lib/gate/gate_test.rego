@@ -522,3 +522,41 @@ test_success_break_glass_null_is_no_override if {
 	result.violations == []
 	result.warnings == []
 }
+
+# Recovery and burn-rate alerts
+
+test_fail_below_block_says_when_it_recovers if {
+	entry := object.union(fixtures.budget(0.18), {"recovers_at_ns": fixtures.now_ns + 9000000000000})
+	result := _decide(_prompt, fixtures.doc_with_budget("healthcare", "quality", entry))
+
+	result.allow == false
+	result.violations == [fixtures.finding(
+		"budget_below_threshold", "healthcare", "quality", 0.18, 0.25,
+		"quality budget of healthcare has 18.0% remaining, below the 25.0% required for prompt deploys. If no new errors arrive, it climbs back above 25.0% in about 2.5 hours as old errors leave the window",
+	)]
+}
+
+test_fail_recovery_in_the_past_is_not_mentioned if {
+	entry := object.union(fixtures.budget(0.18), {"recovers_at_ns": fixtures.now_ns - 1})
+	result := _decide(_prompt, fixtures.doc_with_budget("healthcare", "quality", entry))
+
+	[finding.message | some finding in result.violations] == ["quality budget of healthcare has 18.0% remaining, below the 25.0% required for prompt deploys"]
+}
+
+test_success_page_alert_warns if {
+	entry := object.union(fixtures.budget(0.8), {"alert": "page"})
+	result := _decide(_prompt, fixtures.doc_with_budget("healthcare", "quality", entry))
+
+	result.allow == true
+	result.warnings == [fixtures.finding(
+		"burn_rate_alert", "healthcare", "quality", 0.8, null,
+		"quality budget of healthcare has a page-level burn-rate alert firing with 80.0% remaining, so this prompt deploy lands while the budget burns fast",
+	)]
+}
+
+test_success_ticket_alert_is_quiet if {
+	entry := object.union(fixtures.budget(0.8), {"alert": "ticket"})
+	result := _decide(_prompt, fixtures.doc_with_budget("healthcare", "quality", entry))
+
+	result.warnings == []
+}
