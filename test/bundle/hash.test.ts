@@ -8,7 +8,7 @@ import { decodeJwt } from "jose";
 import * as tar from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleFileHash } from "../../src/bundle/hash.ts";
-import { requireOpa } from "../helpers/opa-process.ts";
+import { toolPath } from "../helpers/opa.ts";
 
 const run = promisify(execFile);
 
@@ -25,7 +25,7 @@ describe("bundleFileHash", () => {
   let builtFiles: Map<string, string>;
 
   beforeAll(async () => {
-    const opa = await requireOpa();
+    const opa = toolPath("opa");
     folder = await mkdtemp(path.join(os.tmpdir(), "budgetgate-hash-"));
     const source = path.join(folder, "src");
     for (const [name, content] of Object.entries(FILES)) {

@@ -17,7 +17,7 @@ import { createApp } from "../../src/server/app.ts";
 import { BudgetService } from "../../src/service/service.ts";
 import { buildCall, hoursFrom } from "../helpers/calls.ts";
 import { createTestPostgres, type TestDatabase } from "../helpers/database.ts";
-import { startOpaServer, waitFor, type OpaServer } from "../helpers/opa-process.ts";
+import { startConfiguredOpa, waitFor, type OpaServer } from "../helpers/opa-process.ts";
 
 const TOKEN = "sidecar-test-token-0123456789";
 const LONG_POLL_SECONDS = 10;
@@ -114,7 +114,7 @@ describe("OPA sidecar against the bundle server", () => {
 
     configFile = path.join(folder, "opa.yaml");
     await writeFile(configFile, sidecarConfig(bundleUrl, keys.publicPem, path.join(folder, "opa-persist")));
-    opa = await startOpaServer(configFile);
+    opa = await startConfiguredOpa(configFile);
     await waitFor("OPA to activate the bundle", () => bundlesHealthy(opa));
   });
 
@@ -187,7 +187,7 @@ describe("OPA sidecar against the bundle server", () => {
     const tamperedServer = await listen(app);
     const tamperedConfig = path.join(folder, "opa-tampered.yaml");
     await writeFile(tamperedConfig, sidecarConfig(tamperedServer.url, keys.publicPem, path.join(folder, "opa-tampered-persist")));
-    const tamperedOpa = await startOpaServer(tamperedConfig);
+    const tamperedOpa = await startConfiguredOpa(tamperedConfig);
     try {
       await waitFor("OPA to report the digest mismatch", async () => (/digest mismatch/.test(tamperedOpa.output()) ? true : undefined));
       expect(await bundlesHealthy(tamperedOpa)).toBeUndefined();
@@ -203,7 +203,7 @@ describe("OPA sidecar against the bundle server", () => {
     bundleServer.closeAllConnections();
     await new Promise((resolve) => bundleServer.close(resolve));
 
-    opa = await startOpaServer(configFile);
+    opa = await startConfiguredOpa(configFile);
     const revision = await waitFor("OPA to load the persisted bundle", () => opaRevision(opa));
     expect(revision).toBe(service.data?.revision);
     expect(await opaDecision(opa)).toEqual(expected);

@@ -1,32 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { access } from "node:fs/promises";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
-
-export const OPA_BINARY = fileURLToPath(new URL("../../tools/bin/opa", import.meta.url));
-
-/** Fails with a clear message when the pinned opa binary has not been built. */
-export async function requireOpa(): Promise<string> {
-  try {
-    await access(OPA_BINARY);
-  } catch {
-    throw new Error(`${OPA_BINARY} is missing; run npm run tools to build the pinned opa`);
-  }
-  return OPA_BINARY;
-}
-
-/** Returns a TCP port that was free a moment ago on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freeLoopbackPort, toolPath } from "./opa.ts";
 
 export interface OpaServer {
   url: string;
@@ -36,10 +9,13 @@ export interface OpaServer {
   stop(): Promise<void>;
 }
 
-/** Starts `opa run --server` with a configuration file on a free loopback port. */
-export async function startOpaServer(configFile: string): Promise<OpaServer> {
-  const binary = await requireOpa();
-  const port = await freePort();
+/**
+ * Starts `opa run --server` with a configuration file (services, bundles, keys) on a free loopback
+ * port, without waiting for it: callers wait for what they need, such as an activated bundle.
+ */
+export async function startConfiguredOpa(configFile: string): Promise<OpaServer> {
+  const binary = toolPath("opa");
+  const port = await freeLoopbackPort();
   const child = spawn(binary, ["run", "--server", "--addr", `127.0.0.1:${port}`, "--config-file", configFile, "--log-format", "text"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

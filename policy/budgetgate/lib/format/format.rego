@@ -11,11 +11,11 @@ package budgetgate.lib.format
 # description: |-
 #   Formats a fraction as a percentage with one decimal: 0.18 is "18.0%" and
 #   -0.05 is "-5.0%".
-percent(fraction) := concat("", [_tenths_text(round(fraction * 1000)), "%"])
+percent(fraction) := concat("", [_tenths_text(_stable_round(fraction * 1000)), "%"])
 
 # METADATA
 # description: Formats a number with one decimal, rounded to the nearest tenth.
-one_decimal(number) := _tenths_text(round(number * 10))
+one_decimal(number) := _tenths_text(_stable_round(number * 10))
 
 # METADATA
 # description: |-
@@ -28,6 +28,12 @@ names(collection) := "none" if count(collection) == 0
 # METADATA
 # description: Wraps a string in double quotes for a message.
 quoted(text) := concat("", ["\"", text, "\""])
+
+# Rounds to the nearest integer, first to thousandths. OPA multiplies decimals
+# exactly (0.0315 * 1000 is 31.499999999999999998) while Wasm uses binary
+# floating point (31.5), so rounding the product once can differ by one between
+# them at ties; rounding to thousandths first makes both see 31.5.
+_stable_round(value) := round(round(value * 1000) / 1000)
 
 # Formats an integral count of tenths as "<whole>.<tenth>", with a minus sign
 # for negative counts.
