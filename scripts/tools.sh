@@ -13,6 +13,7 @@ declare -A packages=(
   [opa]="github.com/open-policy-agent/opa@v1.22.4"
   [conftest]="github.com/open-policy-agent/conftest@v0.71.1"
   [gator]="github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.1"
+  [promtool]="github.com/prometheus/prometheus/cmd/promtool@v0.316.0"
 )
 
 if ! command -v go >/dev/null 2>&1; then
@@ -22,7 +23,7 @@ fi
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  names=(opa conftest gator)
+  names=(opa conftest gator promtool)
 fi
 
 for name in "${names[@]}"; do

@@ -11,7 +11,18 @@ export const logger: Logger = pino(
   {
     name: "budgetgate",
     level: process.env.LOG_LEVEL ?? "info",
-    redact: { paths: ["databaseUrl", "*.databaseUrl", "authorization", "*.authorization", "req.headers.authorization"], censor: "[redacted]" },
+    redact: {
+      paths: [
+        "databaseUrl",
+        "*.databaseUrl",
+        "authorization",
+        "*.authorization",
+        "req.headers.authorization",
+        "req.headers.cookie",
+        'res.headers["set-cookie"]',
+      ],
+      censor: "[redacted]",
+    },
     ...(prettyOnTerminal ? { transport: { target: "pino-pretty", options: { destination: 2, ignore: "pid,hostname" } } } : {}),
   },
   prettyOnTerminal ? undefined : pino.destination(2),

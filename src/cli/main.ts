@@ -1,11 +1,14 @@
 import { Command } from "commander";
 import { BudgetgateError, describeError } from "../errors.ts";
 import { logger } from "../log.ts";
+import { registerApiKey } from "./commands/api-key.ts";
 import { registerBundle } from "./commands/bundle.ts";
 import { registerCheck } from "./commands/check.ts";
 import { registerCompute } from "./commands/compute.ts";
 import { registerDemo } from "./commands/demo.ts";
 import { registerMigrate } from "./commands/migrate.ts";
+import { registerPlannedBurn } from "./commands/planned-burn.ts";
+import { registerRebuild } from "./commands/rebuild.ts";
 import { registerServe } from "./commands/serve.ts";
 
 const program = new Command();
@@ -37,6 +40,9 @@ registerMigrate(program);
 registerCompute(program);
 registerCheck(program);
 registerBundle(program);
+registerPlannedBurn(program);
+registerRebuild(program);
+registerApiKey(program);
 
 try {
   await program.parseAsync(process.argv);

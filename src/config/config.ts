@@ -22,6 +22,8 @@ const environmentSchema = z
     DATABASE_URL: z.string().min(1).optional(),
     /** Folder for the embedded database and local state. Default `.budgetgate` in the working directory. */
     BUDGETGATE_DATA_DIR: z.string().min(1).default(".budgetgate"),
+    /** Bearer token Prometheus must send to GET /metrics, which names every tenant. Unset: /metrics is open. */
+    BUDGETGATE_METRICS_TOKEN: z.string().min(16, "BUDGETGATE_METRICS_TOKEN must be at least 16 characters").optional(),
     /** Address the HTTP service binds to. Default 127.0.0.1. */
     BUDGETGATE_HOST: z.string().min(1).default("127.0.0.1"),
     /** TCP port of the HTTP service. Default 8080. */
@@ -73,6 +75,41 @@ const environmentSchema = z
       .min(1024, "BUDGETGATE_BODY_LIMIT_BYTES must be between 1024 and 67108864")
       .max(64 * 1024 * 1024, "BUDGETGATE_BODY_LIMIT_BYTES must be between 1024 and 67108864")
       .default(1024 * 1024),
+    /** PEM certificate chain of the HTTPS listeners (admission webhook and Gatekeeper provider). Unset: no HTTPS listeners. */
+    BUDGETGATE_TLS_CERT_FILE: z.string().min(1).optional(),
+    /** PEM private key of BUDGETGATE_TLS_CERT_FILE. Set both or neither. */
+    BUDGETGATE_TLS_KEY_FILE: z.string().min(1).optional(),
+    /** TCP port of the admission webhook listener (HTTPS, TLS 1.2 or newer). Default 8443. */
+    BUDGETGATE_TLS_PORT: z.coerce
+      .number({ error: "BUDGETGATE_TLS_PORT must be a number" })
+      .int("BUDGETGATE_TLS_PORT must be an integer")
+      .min(0, "BUDGETGATE_TLS_PORT must be between 0 and 65535")
+      .max(65535, "BUDGETGATE_TLS_PORT must be between 0 and 65535")
+      .default(8443),
+    /** TCP port of the Gatekeeper external data provider listener (HTTPS, TLS 1.3 only). Default 8444. */
+    BUDGETGATE_PROVIDER_TLS_PORT: z.coerce
+      .number({ error: "BUDGETGATE_PROVIDER_TLS_PORT must be a number" })
+      .int("BUDGETGATE_PROVIDER_TLS_PORT must be an integer")
+      .min(0, "BUDGETGATE_PROVIDER_TLS_PORT must be between 0 and 65535")
+      .max(65535, "BUDGETGATE_PROVIDER_TLS_PORT must be between 0 and 65535")
+      .default(8444),
+    /** Seconds between checks of the certificate and key files. A changed pair is loaded without a restart. Default 30. */
+    BUDGETGATE_TLS_RELOAD_SECONDS: z.coerce
+      .number({ error: "BUDGETGATE_TLS_RELOAD_SECONDS must be a number of seconds" })
+      .int("BUDGETGATE_TLS_RELOAD_SECONDS must be an integer number of seconds")
+      .min(1, "BUDGETGATE_TLS_RELOAD_SECONDS must be between 1 and 3600 seconds")
+      .max(3600, "BUDGETGATE_TLS_RELOAD_SECONDS must be between 1 and 3600 seconds")
+      .default(30),
+    /**
+     * Maximum size of an AdmissionReview body, in bytes. Default 4 MiB, because an UPDATE review
+     * carries the new and the old object. etcd's default request limit keeps each object under about 1.5 MiB.
+     */
+    BUDGETGATE_ADMISSION_BODY_LIMIT_BYTES: z.coerce
+      .number({ error: "BUDGETGATE_ADMISSION_BODY_LIMIT_BYTES must be a number of bytes" })
+      .int("BUDGETGATE_ADMISSION_BODY_LIMIT_BYTES must be an integer")
+      .min(1024, "BUDGETGATE_ADMISSION_BODY_LIMIT_BYTES must be between 1024 and 67108864")
+      .max(64 * 1024 * 1024, "BUDGETGATE_ADMISSION_BODY_LIMIT_BYTES must be between 1024 and 67108864")
+      .default(4 * 1024 * 1024),
     /** Name under /bundles/ of the OPA bundle this service serves. Default `budgetgate`. */
     BUDGETGATE_BUNDLE_NAME: z
       .string()
@@ -102,6 +139,26 @@ const environmentSchema = z
       .min(1024, "BUDGETGATE_REPORT_LIMIT_BYTES must be between 1024 and 268435456")
       .max(256 * 1024 * 1024, "BUDGETGATE_REPORT_LIMIT_BYTES must be between 1024 and 268435456")
       .default(16 * 1024 * 1024),
+    /** YAML file of budget definitions. Default: config/budgets.yaml of the budgetgate installation. */
+    BUDGETGATE_BUDGETS_FILE: z.string().min(1).optional(),
+    /** Bearer token of the planned-burn write routes. Unset: those routes return 503. Never logged. */
+    BUDGETGATE_ADMIN_TOKEN: z.string().min(1).optional(),
+    /**
+     * Minutes of calls, by created_at, that every rollup refresh aggregates again. Default 5: long
+     * enough for an insert that took its id before a later one to commit first.
+     */
+    BUDGETGATE_LATE_ARRIVAL_MINUTES: z.coerce
+      .number({ error: "BUDGETGATE_LATE_ARRIVAL_MINUTES must be a number of minutes" })
+      .int("BUDGETGATE_LATE_ARRIVAL_MINUTES must be an integer number of minutes")
+      .min(1, "BUDGETGATE_LATE_ARRIVAL_MINUTES must be between 1 and 10080 minutes")
+      .max(10080, "BUDGETGATE_LATE_ARRIVAL_MINUTES must be between 1 and 10080 minutes")
+      .default(5),
+    /** How far in the past a planned burn may start, in hours. Default 24. */
+    BUDGETGATE_PLANNED_BURN_MAX_BACKDATE_HOURS: z.coerce
+      .number({ error: "BUDGETGATE_PLANNED_BURN_MAX_BACKDATE_HOURS must be a number of hours" })
+      .min(0, "BUDGETGATE_PLANNED_BURN_MAX_BACKDATE_HOURS must be between 0 and 720 hours")
+      .max(720, "BUDGETGATE_PLANNED_BURN_MAX_BACKDATE_HOURS must be between 0 and 720 hours")
+      .default(24),
   })
   .refine((env) => env.BUDGETGATE_ESCALATE_BELOW <= env.BUDGETGATE_BLOCK_BELOW, {
     error: "BUDGETGATE_ESCALATE_BELOW must not exceed BUDGETGATE_BLOCK_BELOW",
@@ -110,10 +167,19 @@ const environmentSchema = z
   .refine((env) => env.BUDGETGATE_BLOCK_BELOW <= env.BUDGETGATE_WARN_BELOW, {
     error: "BUDGETGATE_BLOCK_BELOW must not exceed BUDGETGATE_WARN_BELOW",
     path: ["BUDGETGATE_BLOCK_BELOW"],
+  })
+  .refine((env) => env.BUDGETGATE_TLS_CERT_FILE !== undefined || env.BUDGETGATE_TLS_KEY_FILE === undefined, {
+    error: "BUDGETGATE_TLS_KEY_FILE is set but BUDGETGATE_TLS_CERT_FILE is not; set both to start the HTTPS listeners, or neither",
+    path: ["BUDGETGATE_TLS_CERT_FILE"],
+  })
+  .refine((env) => env.BUDGETGATE_TLS_KEY_FILE !== undefined || env.BUDGETGATE_TLS_CERT_FILE === undefined, {
+    error: "BUDGETGATE_TLS_CERT_FILE is set but BUDGETGATE_TLS_KEY_FILE is not; set both to start the HTTPS listeners, or neither",
+    path: ["BUDGETGATE_TLS_KEY_FILE"],
   });
 
 export interface Config {
   databaseUrl: string | undefined;
+  metricsToken: string | undefined;
   dataDir: string;
   host: string;
   port: number;
@@ -123,6 +189,21 @@ export interface Config {
   failOpenDeployTypes: string[];
   noData: "deny" | "allow";
   bodyLimitBytes: number;
+  /** HTTPS listeners of the admission webhook and the Gatekeeper provider, or null without a certificate. */
+  tls: {
+    certFile: string;
+    keyFile: string;
+    webhookPort: number;
+    providerPort: number;
+    reloadSeconds: number;
+  } | null;
+  admissionBodyLimitBytes: number;
+  /** Budgets file; undefined selects the shipped config/budgets.yaml. */
+  budgetsFile: string | undefined;
+  /** Bearer token of the planned-burn write routes. Never log it. */
+  adminToken: string | undefined;
+  lateArrivalMinutes: number;
+  plannedBurnMaxBackdateHours: number;
   bundle: {
     name: string;
     token: string | undefined;
@@ -163,6 +244,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     failOpenDeployTypes: values.BUDGETGATE_FAIL_OPEN,
     noData: values.BUDGETGATE_NO_DATA,
     bodyLimitBytes: values.BUDGETGATE_BODY_LIMIT_BYTES,
+    metricsToken: values.BUDGETGATE_METRICS_TOKEN,
+    tls:
+      values.BUDGETGATE_TLS_CERT_FILE === undefined || values.BUDGETGATE_TLS_KEY_FILE === undefined
+        ? null
+        : {
+            certFile: path.resolve(values.BUDGETGATE_TLS_CERT_FILE),
+            keyFile: path.resolve(values.BUDGETGATE_TLS_KEY_FILE),
+            webhookPort: values.BUDGETGATE_TLS_PORT,
+            providerPort: values.BUDGETGATE_PROVIDER_TLS_PORT,
+            reloadSeconds: values.BUDGETGATE_TLS_RELOAD_SECONDS,
+          },
+    admissionBodyLimitBytes: values.BUDGETGATE_ADMISSION_BODY_LIMIT_BYTES,
+    budgetsFile: values.BUDGETGATE_BUDGETS_FILE === undefined ? undefined : path.resolve(values.BUDGETGATE_BUDGETS_FILE),
+    adminToken: values.BUDGETGATE_ADMIN_TOKEN,
+    lateArrivalMinutes: values.BUDGETGATE_LATE_ARRIVAL_MINUTES,
+    plannedBurnMaxBackdateHours: values.BUDGETGATE_PLANNED_BURN_MAX_BACKDATE_HOURS,
     bundle: {
       name: values.BUDGETGATE_BUNDLE_NAME,
       token: values.BUDGETGATE_BUNDLE_TOKEN,

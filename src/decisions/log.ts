@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/database.ts";
 import { describeError } from "../errors.ts";
 import { logger } from "../log.ts";
-import type { DecisionRecord } from "./record.ts";
+import { digestInput, type DecisionRecord } from "./record.ts";
 
 /** Inserts decision records in one statement. */
 export async function insertDecisions(db: Queryable, records: readonly DecisionRecord[]): Promise<void> {
@@ -16,7 +16,7 @@ export async function insertDecisions(db: Queryable, records: readonly DecisionR
       records.map((r) => r.decidedAt),
       records.map((r) => r.source),
       records.map((r) => r.revision),
-      records.map((r) => r.inputDigest),
+      records.map((r) => digestInput(r.input)),
       records.map((r) => JSON.stringify(r.input ?? null)),
       records.map((r) => JSON.stringify(r.result)),
       records.map((r) => r.result.allow),

@@ -10,12 +10,11 @@ export interface DecisionRecord {
   decidedAt: Date;
   source: DecisionSource;
   revision: string | null;
-  inputDigest: string;
   input: unknown;
   result: { allow: boolean } & Record<string, unknown>;
 }
 
-/** Creates the record of one decision, with a sha256 digest of the canonical JSON of its input. */
+/** Creates the record of one decision. */
 export function createDecisionRecord(
   source: DecisionSource,
   input: unknown,
@@ -23,8 +22,15 @@ export function createDecisionRecord(
   revision: string | null,
   decidedAt: Date = new Date(),
 ): DecisionRecord {
-  const inputDigest = createHash("sha256")
+  return { decisionId: randomUUID(), decidedAt, source, revision, input, result };
+}
+
+/**
+ * Digests a decision input: sha256 of its canonical JSON, so equal inputs give equal digests
+ * whatever their key order. The log writer computes it when it writes a batch, off the request path.
+ */
+export function digestInput(input: unknown): string {
+  return createHash("sha256")
     .update(canonicalize(input ?? null) ?? "null")
     .digest("hex");
-  return { decisionId: randomUUID(), decidedAt, source, revision, inputDigest, input, result };
 }

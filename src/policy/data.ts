@@ -15,6 +15,12 @@ export interface PolicyBudget {
   eligible: number;
   good: number;
   status: "ok" | "no_data";
+  /** Burn rate per window name (5m, 30m, 1h, …), null where the window has no data. */
+  burn_rates: Record<string, number | null>;
+  /** Multi-window burn-rate alert level. */
+  alert: "page" | "ticket" | "none";
+  /** When remaining climbs back to the block threshold if no new errors arrive, in ns since the epoch. */
+  recovers_at_ns: number | null;
 }
 
 export interface PolicyConfig {
@@ -70,6 +76,9 @@ export function buildPolicyData(run: BudgetRun, policyConfig: PolicyConfig, poli
       eligible: budget.eligible,
       good: budget.good,
       status: budget.status,
+      burn_rates: { ...budget.burnRates },
+      alert: budget.alert,
+      recovers_at_ns: budget.recoversAt === null ? null : budget.recoversAt.getTime() * 1e6,
     };
   }
   const content = {

@@ -3,11 +3,14 @@ import { pinoHttp } from "pino-http";
 import { logger } from "../log.ts";
 import type { BudgetService } from "../service/service.ts";
 import { errorHandler, sendError } from "./errors.ts";
+import { adminRouter } from "./routes/admin.ts";
 import { budgetsRouter } from "./routes/budgets.ts";
 import { decisionRouter } from "./routes/decision.ts";
 import { healthRouter } from "./routes/health.ts";
 import { metricsRouter } from "./routes/metrics.ts";
+import { plannedBurnsRouter } from "./routes/planned-burns.ts";
 import { opaRouter } from "./routes/opa.ts";
+import { tenantsRouter } from "./routes/tenants.ts";
 
 /** Builds the Express application: decision API, budgets API and health check. */
 export function createApp(service: BudgetService): Express {
@@ -37,6 +40,9 @@ export function createApp(service: BudgetService): Express {
   app.use(metricsRouter(service));
   app.use(decisionRouter(service));
   app.use(budgetsRouter(service));
+  app.use(plannedBurnsRouter(service));
+  app.use(tenantsRouter(service));
+  app.use(adminRouter(service));
   app.use((request, response) => sendError(response, 404, "not_found", `no route for ${request.method} ${request.path}`));
   app.use(errorHandler);
   return app;

@@ -1,21 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { computeBudgets, type ComputedBudget } from "../../src/budgets/compute.ts";
+import type { ComputedBudget } from "../../src/budgets/compute.ts";
 import { readBudgetCounts } from "../../src/budgets/counts.ts";
 import { loadBudgetDefinitions } from "../../src/budgets/definitions.ts";
 import { readLatestBudgetRun } from "../../src/budgets/repository.ts";
 import { runBudgetComputation } from "../../src/budgets/run.ts";
+import { loadConfig } from "../../src/config/config.ts";
 import { insertCalls } from "../../src/db/calls.ts";
 import { buildCall, hoursFrom } from "../helpers/calls.ts";
 import { createTestPglite, createTestPostgres, type TestDatabase } from "../helpers/database.ts";
 
 const END = new Date("2026-06-01T00:00:00Z");
 const WINDOW_START = hoursFrom(END, -7 * 24);
+const CONFIG = loadConfig({});
 
 /**
- * A small hand-computed dataset. In the healthcare window: 10 calls, 9 connected; first responses
+ * A small hand-computed dataset. The healthcare window has 10 calls, 9 connected. First responses
  * of the connected calls 100, 200, 800, 801, 1500, null, 300, 400, 500 ms (8 measured, 6 within
  * 800 ms); longest silences 1000, 4000, 4001, null, 500, 600, 700, 800, 900 ms (8 measured, 7 within
- * 4 s); 8 of the 9 connected calls ok.
+ * 4 s); 8 of the 9 connected calls ok. Connected call i is at END - 24 h - i h.
  */
 function goldenCalls() {
   const latencies = [100, 200, 800, 801, 1500, null, 300, 400, 500];
@@ -52,7 +54,7 @@ function goldenCalls() {
 }
 
 function byName(budgets: ComputedBudget[], vertical: string, name: string): ComputedBudget {
-  const found = budgets.find((budget) => budget.vertical === vertical && budget.name === name);
+  const found = budgets.find((budget) => budget.vertical === vertical && budget.name === name && budget.tenantId === null);
   if (found === undefined) {
     throw new Error(`no ${name} budget for ${vertical}`);
   }
@@ -69,8 +71,7 @@ describe.each([
   beforeAll(async () => {
     test = await open();
     await insertCalls(test.db, goldenCalls());
-    const definitions = await loadBudgetDefinitions(test.db);
-    budgets = computeBudgets(definitions, await readBudgetCounts(test.db, definitions, END), END);
+    budgets = (await runBudgetComputation(test.db, { windowEnd: END, config: CONFIG })).budgets;
   });
 
   afterAll(async () => {
@@ -94,6 +95,18 @@ describe.each([
     expect(budget.status).toBe("ok");
   });
 
+  it("matches a direct scan of calls", async () => {
+    const definitions = await loadBudgetDefinitions(test.db);
+    const scanned = await readBudgetCounts(test.db, definitions, END);
+    for (const [vertical, perBudget] of scanned) {
+      for (const [name, counts] of perBudget) {
+        const budget = byName(budgets, vertical, name);
+        expect(budget.eligible, `${vertical} ${name} eligible`).toBe(counts.eligible);
+        expect(budget.good, `${vertical} ${name} good`).toBe(counts.good);
+      }
+    }
+  });
+
   it("computes cost against baseline mean", () => {
     const cost = byName(budgets, "healthcare", "cost");
     // Window mean 0.2 USD against a baseline mean of 0.16 USD: 25 % over an allowance of 15 %.
@@ -107,11 +120,35 @@ describe.each([
     expect(byName(budgets, "healthcare", "availability").remaining).toBeCloseTo((0.9 - 0.999) / 0.001, 9);
   });
 
+  it.each([
+    // The dropped call at the window start leaves at END; the 9 left are all good.
+    { name: "availability", recoversAt: "2026-06-01T00:00:00.000Z" },
+    // The failed call (END - 28 h) leaves 7 days later; the 4 after it are all ok.
+    { name: "quality", recoversAt: "2026-06-06T20:00:00.000Z" },
+    // The 801 ms call (END - 27 h) is the last slow one; 3 of 3 fast after it leaves.
+    { name: "latency", recoversAt: "2026-06-06T21:00:00.000Z" },
+    // The 4001 ms silence (END - 26 h) leaves; 2 of 2 good after it.
+    { name: "stall", recoversAt: "2026-06-06T22:00:00.000Z" },
+    // When the call at END - 32 h moves into the baseline: window mean 0.2 USD, baseline
+    // (0.1 + 0.22 + 0.2 + 0.2) / 4 = 0.18 USD, overrun 11.1 %, remaining 0.259 >= 0.25. The cost
+    // budget moves whole hours, so the time is when the last minute of that hour has left
+    // (16:59), not the minute of the call (16:00).
+    { name: "cost", recoversAt: "2026-06-06T16:59:00.000Z" },
+  ])("computes recovery time of $name", ({ name, recoversAt }) => {
+    expect(byName(budgets, "healthcare", name).recoversAt?.toISOString()).toBe(recoversAt);
+  });
+
   it("reports no data for quiet vertical", () => {
-    const quality = byName(budgets, "salon", "quality");
-    expect(quality.status).toBe("no_data");
-    expect(quality.remaining).toBeNull();
-    expect(quality.eligible).toBe(0);
+    for (const name of ["availability", "latency", "stall", "quality", "cost"]) {
+      const budget = byName(budgets, "salon", name);
+      expect(budget.status, name).toBe("no_data");
+      expect(budget.remaining, name).toBeNull();
+      expect(budget.sli, name).toBeNull();
+      expect(budget.recoversAt, name).toBeNull();
+      expect(budget.alert, name).toBe("none");
+      expect(Object.values(budget.burnRates).every((rate) => rate === null), name).toBe(true);
+    }
+    expect(byName(budgets, "salon", "quality").eligible).toBe(0);
   });
 
   it("sets window bounds", () => {
@@ -139,8 +176,8 @@ describe("runBudgetComputation", () => {
       buildCall({ createdAt: hoursFrom(now, -1) }),
       buildCall({ createdAt: hoursFrom(now, -2), ok: false }),
     ]);
-    const first = await runBudgetComputation(test.db);
-    const second = await runBudgetComputation(test.db);
+    const first = await runBudgetComputation(test.db, { config: CONFIG });
+    const second = await runBudgetComputation(test.db, { config: CONFIG });
     expect(second.runId).toBeGreaterThan(first.runId);
 
     const latest = await readLatestBudgetRun(test.db);
@@ -149,6 +186,9 @@ describe("runBudgetComputation", () => {
     const quality = latest?.budgets.find((budget) => budget.name === "quality");
     expect(quality?.sli).toBeCloseTo(0.5, 12);
     expect(quality?.remaining).toBeCloseTo((0.5 - 0.95) / 0.05, 9);
+    expect(quality?.burnRates["6h"]).toBeCloseTo(0.5 / 0.05, 9);
+    expect(quality?.burnRates["5m"]).toBeNull();
+    expect(quality?.recoversAt).toEqual(second.budgets.find((budget) => budget.name === "quality")?.recoversAt);
 
     const [rows] = await test.db.query<{ count: number }>("select count(*)::int as count from error_budgets");
     expect(rows?.count).toBe(10);

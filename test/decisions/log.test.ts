@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DecisionLogWriter } from "../../src/decisions/log.ts";
-import { createDecisionRecord } from "../../src/decisions/record.ts";
+import { createDecisionRecord, digestInput } from "../../src/decisions/record.ts";
 import { createTestPostgres, type TestDatabase } from "../helpers/database.ts";
 
 describe("DecisionLogWriter", () => {
@@ -48,7 +48,8 @@ describe("DecisionLogWriter", () => {
   it("gives equal inputs equal digests", () => {
     const left = createDecisionRecord("api", { a: 1, b: [1, 2] }, { allow: true }, null);
     const right = createDecisionRecord("api", { b: [1, 2], a: 1 }, { allow: true }, null);
-    expect(left.inputDigest).toBe(right.inputDigest);
+    expect(digestInput(left.input)).toBe(digestInput(right.input));
+    expect(digestInput({ a: 2 })).not.toBe(digestInput({ a: 1 }));
     expect(left.decisionId).not.toBe(right.decisionId);
   });
 });

@@ -14,6 +14,9 @@ export function buildBudget(remaining: number, overrides: Partial<PolicyBudget> 
     eligible: 10_000,
     good: Math.round(10_000 * (1 - burn)),
     status: "ok",
+    burn_rates: {},
+    alert: "none",
+    recovers_at_ns: null,
     ...overrides,
   };
 }

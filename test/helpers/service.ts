@@ -4,6 +4,7 @@ import { loadConfig, type Config } from "../../src/config/config.ts";
 import type { Database } from "../../src/db/database.ts";
 import { PolicyEngine } from "../../src/policy/engine.ts";
 import { createApp } from "../../src/server/app.ts";
+import { listenHttp } from "../../src/server/http.ts";
 import { BudgetService } from "../../src/service/service.ts";
 
 export interface RunningService {
@@ -19,9 +20,7 @@ export async function startTestService(db: Database, env: Record<string, string>
   const engine = await PolicyEngine.load();
   const service = new BudgetService(db, config, engine);
   await service.tick();
-  const server = await new Promise<Server>((resolve) => {
-    const listener = createApp(service).listen(0, "127.0.0.1", () => resolve(listener));
-  });
+  const server: Server = await listenHttp(service, createApp(service), "127.0.0.1", 0);
   const { port } = server.address() as AddressInfo;
   return {
     service,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../src/apikeys/repository.ts";
 import { insertCalls } from "../../src/db/calls.ts";
 import { buildCall, hoursFrom } from "../helpers/calls.ts";
 import { createTestPostgres, type TestDatabase } from "../helpers/database.ts";
@@ -43,7 +44,10 @@ describe("POST /v1/data/budgetgate/decision", () => {
     const [violation] = body.result.violations;
     expect(violation.budget).toBe("quality");
     expect(violation.remaining).toBeCloseTo((0.96 - 0.95) / 0.05, 9);
-    expect(violation.message).toBe("quality budget of healthcare has 20.0% remaining, below the 25.0% required for prompt deploys");
+    // The failed calls are about an hour old, so they leave the 7-day window in about 167 hours.
+    expect(violation.message).toBe(
+      "quality budget of healthcare has 20.0% remaining, below the 25.0% required for prompt deploys. If no new errors arrive, it climbs back above 25.0% in about 7.0 days as old errors leave the window",
+    );
     expect(body.result.revision).toBe(running.service.data?.revision);
   });
 
@@ -78,6 +82,16 @@ describe("POST /v1/data/budgetgate/decision", () => {
     expect(response.body.message).toContain('"input" object');
   });
 
+  it("answers alike through Express", async () => {
+    const input = { deploy: { type: "platform", vertical: "healthcare" } };
+    const fast = await postJson(`${running.baseUrl}${DECISION_PATH}`, { input });
+    // A query string sends the request through the Express route instead of the fast path.
+    const routed = await postJson(`${running.baseUrl}${DECISION_PATH}?explain=off`, { input });
+    expect(routed.status).toBe(200);
+    expect(routed.body.result).toEqual(fast.body.result);
+    expect(routed.body.decision_id).not.toBe(fast.body.decision_id);
+  });
+
   it("rejects malformed JSON", async () => {
     const response = await postJson(`${running.baseUrl}${DECISION_PATH}`, "{not json");
     expect(response.status).toBe(400);
@@ -107,13 +121,19 @@ describe("GET /api/budgets and /healthz", () => {
   });
 
   it("lists budgets of newest run", async () => {
-    const response = await fetch(`${running.baseUrl}/api/budgets`);
+    const { key } = await createApiKey(test.db, { kind: "admin" });
+    const response = await fetch(`${running.baseUrl}/api/budgets`, { headers: { authorization: `Bearer ${key}` } });
     const body: any = await response.json();
     expect(response.status).toBe(200);
     expect(body.budgets).toHaveLength(5);
     const quality = body.budgets.find((budget: { name: string }) => budget.name === "quality");
     expect(quality.vertical).toBe("healthcare");
     expect(quality.remaining).toBeCloseTo(0.2, 9);
+  });
+
+  it("rejects budgets without a key", async () => {
+    const response = await fetch(`${running.baseUrl}/api/budgets`);
+    expect(response.status).toBe(401);
   });
 
   it("reports health with revision", async () => {

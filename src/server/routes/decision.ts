@@ -1,30 +1,13 @@
 import { Router } from "express";
-import { z } from "zod";
 import type { BudgetService } from "../../service/service.ts";
-import { sendError } from "../errors.ts";
+import { answerDecisionRequest } from "../decision-request.ts";
 
-const requestSchema = z.object({ input: z.record(z.string(), z.unknown()) });
-
-/** POST /v1/data/budgetgate/decision, shaped like OPA's Data API. */
+/** POST /v1/data/budgetgate/decision through Express, for requests the fast path passes on. */
 export function decisionRouter(service: BudgetService): Router {
   const router = Router();
   router.post("/v1/data/budgetgate/decision", (request, response) => {
-    const parsed = requestSchema.safeParse(request.body);
-    if (!parsed.success) {
-      sendError(
-        response,
-        400,
-        "invalid_parameter",
-        'request body must be a JSON object with an "input" object, e.g. {"input": {"deploy": {"type": "prompt", "vertical": "healthcare"}}}',
-      );
-      return;
-    }
-    if (service.data === null) {
-      sendError(response, 503, "budgets_unavailable", "no budget data is loaded yet; budgets have not been computed");
-      return;
-    }
-    const { decision, decisionId } = service.decide(parsed.data.input, "api");
-    response.json({ decision_id: decisionId, result: decision });
+    const answer = answerDecisionRequest(service, request.body);
+    response.status(answer.status).json(answer.body);
   });
   return router;
 }

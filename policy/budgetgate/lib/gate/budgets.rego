@@ -95,9 +95,13 @@ _recovery_text(context, entry, block) := text if {
 	is_number(context.now_ns)
 	recovers_at_ns > context.now_ns
 
-	hours := format.one_decimal((recovers_at_ns - context.now_ns) / 3600000000000)
-	text := sprintf(". If no new errors arrive, it climbs back above %s in about %s hours as old errors leave the window", [format.percent(block), hours])
+	text := sprintf(". If no new errors arrive, it climbs back above %s in about %s as old errors leave the window", [format.percent(block), _duration_text(recovers_at_ns - context.now_ns)])
 } else := ""
+
+# A duration in hours below two days and in days from two days on, with one decimal.
+_duration_text(duration_ns) := concat(" ", [format.one_decimal(duration_ns / 3600000000000), "hours"]) if {
+	duration_ns < 172800000000000
+} else := concat(" ", [format.one_decimal(duration_ns / 86400000000000), "days"])
 
 _escalations(context) := {violation("budget_escalation", fields, message) |
 	some name in _required_budgets(context)

@@ -536,6 +536,13 @@ test_fail_below_block_says_when_it_recovers if {
 	)]
 }
 
+test_fail_distant_recovery_is_in_days if {
+	entry := object.union(fixtures.budget(0.18), {"recovers_at_ns": fixtures.now_ns + 601200000000000})
+	result := _decide(_prompt, fixtures.doc_with_budget("healthcare", "quality", entry))
+
+	[finding.message | some finding in result.violations] == ["quality budget of healthcare has 18.0% remaining, below the 25.0% required for prompt deploys. If no new errors arrive, it climbs back above 25.0% in about 7.0 days as old errors leave the window"]
+}
+
 test_fail_recovery_in_the_past_is_not_mentioned if {
 	entry := object.union(fixtures.budget(0.18), {"recovers_at_ns": fixtures.now_ns - 1})
 	result := _decide(_prompt, fixtures.doc_with_budget("healthcare", "quality", entry))

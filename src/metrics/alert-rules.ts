@@ -1,0 +1,114 @@
+/**
+ * Prometheus alerting rules over budgetgate_budget_burn_rate, generated from the budget
+ * definitions so that they use the same multiwindow conditions and factors as the budget engine
+ * (src/budgets/alerts.ts). Pure: no files and no clock.
+ */
+import { stringify } from "yaml";
+import { alertFactor, BURN_WINDOW_MS, type AlertCondition } from "../budgets/alerts.ts";
+import type { BudgetDefinition } from "../budgets/definitions.ts";
+import { formatDuration } from "../budgets/durations.ts";
+import { METRIC_NAMES } from "./registry.ts";
+
+export const ALERT_NAME = "BudgetgateErrorBudgetBurn";
+export const RULE_GROUP_NAME = "budgetgate-error-budget-burn";
+
+/** One alerting rule as Prometheus reads it from a rule file. */
+export interface AlertingRule {
+  alert: string;
+  expr: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface RuleFile {
+  groups: { name: string; rules: AlertingRule[] }[];
+}
+
+/** Rounds a factor to 12 significant digits, so 0.05 × 168 prints as 8.4 and not 8.400000000000002. */
+export function formatFactor(factor: number): string {
+  return String(Number(factor.toPrecision(12)));
+}
+
+/** Returns the factor of a condition for a budget, as the engine computes it. */
+export function conditionFactor(definition: BudgetDefinition, condition: AlertCondition): number {
+  return alertFactor(condition.budgetSpent, definition.windowSeconds * 1000, BURN_WINDOW_MS[condition.long]);
+}
+
+function selector(budget: string, window: string): string {
+  return `${METRIC_NAMES.budgetBurnRate}{budget=${JSON.stringify(budget)}, window=${JSON.stringify(window)}}`;
+}
+
+/**
+ * PromQL of one severity: each condition requires both of its windows above the factor, and
+ * `max without (window)` merges the conditions into one series per vertical, tenant and budget,
+ * so the alert keeps its identity when another condition takes over.
+ * NOTE: the engine also requires min_events eligible events in the short window; these rules
+ * cannot, because no metric exports the events per window.
+ */
+export function severityExpression(definition: BudgetDefinition, conditions: readonly AlertCondition[]): string {
+  const clauses = conditions.map((condition) => {
+    const factor = formatFactor(conditionFactor(definition, condition));
+    return [
+      "  (",
+      `    ${selector(definition.name, condition.long)} > ${factor}`,
+      "    and ignoring (window)",
+      `    ${selector(definition.name, condition.short)} > ${factor}`,
+      "  )",
+    ].join("\n");
+  });
+  return `max without (window) (\n${clauses.join("\n  or\n")}\n)`;
+}
+
+function describeConditions(definition: BudgetDefinition, conditions: readonly AlertCondition[]): string {
+  const period = formatDuration(definition.windowSeconds * 1000);
+  return conditions
+    .map((condition) => {
+      const factor = formatFactor(conditionFactor(definition, condition));
+      const share = formatFactor(condition.budgetSpent * 100);
+      return `${share} % of the ${period} budget in ${condition.long} (burn rate above ${factor} over ${condition.long} and ${condition.short})`;
+    })
+    .join(", or ");
+}
+
+function ruleFor(definition: BudgetDefinition, severity: "page" | "ticket", conditions: readonly AlertCondition[]): AlertingRule {
+  const speed = severity === "page" ? "fast" : "steadily";
+  return {
+    alert: ALERT_NAME,
+    expr: severityExpression(definition, conditions),
+    // The budget label repeats the series' own; it keeps the rules of different budgets distinct for promtool's duplicate check.
+    labels: { severity, budget: definition.name },
+    annotations: {
+      summary: `The {{ $labels.budget }} error budget of {{ $labels.vertical }}{{ if $labels.tenant }}, tenant {{ $labels.tenant }},{{ end }} burns ${speed}`,
+      description:
+        `Burn rate {{ $value | printf "%.2f" }} over the long window. This ${severity} fires at ` +
+        `${describeConditions(definition, conditions)}. Conditions come from the alerting section of the budgets file.`,
+    },
+  };
+}
+
+/**
+ * Builds one rule per budget and severity: `page` from the budget's page conditions and `ticket`
+ * from its slower ticket conditions. A severity without conditions gets no rule.
+ */
+export function buildRuleFile(definitions: readonly BudgetDefinition[]): RuleFile {
+  const rules: AlertingRule[] = [];
+  for (const definition of definitions) {
+    if (definition.alerting.page.length > 0) {
+      rules.push(ruleFor(definition, "page", definition.alerting.page));
+    }
+    if (definition.alerting.ticket.length > 0) {
+      rules.push(ruleFor(definition, "ticket", definition.alerting.ticket));
+    }
+  }
+  return { groups: [{ name: RULE_GROUP_NAME, rules }] };
+}
+
+/** Renders the rule file as YAML with a header that names its source. */
+export function renderRuleFile(definitions: readonly BudgetDefinition[], source: string): string {
+  const header = [
+    `# Generated by scripts/generate-monitoring.ts from ${source}; do not edit.`,
+    "# Run npm run generate:monitoring after changing the budgets file.",
+    "",
+  ].join("\n");
+  return header + stringify(buildRuleFile(definitions), { lineWidth: 0 });
+}
