@@ -18,10 +18,11 @@ program
   .addHelpText(
     "after",
     `
-Environment:
+Main environment variables (docs/configuration.md lists all of them):
   DATABASE_URL                     Postgres connection string (default: embedded PGlite in BUDGETGATE_DATA_DIR/pgdata)
   BUDGETGATE_DATA_DIR              folder for the embedded database and exported bundle (default .budgetgate)
   BUDGETGATE_HOST, BUDGETGATE_PORT address of the HTTP service (default 127.0.0.1 and 8080)
+  BUDGETGATE_BUDGETS_FILE          budget definitions, YAML or OpenSLO (default config/budgets.yaml)
   BUDGETGATE_COMPUTE_SCHEDULE      cron expression of the budget computation (default "* * * * *", every minute)
   BUDGETGATE_STALE_AFTER_SECONDS   budget data older than this denies deploys (default 900 seconds)
   BUDGETGATE_BLOCK_BELOW           remaining fraction below which deploys are denied (default 0.25)
@@ -29,8 +30,11 @@ Environment:
   BUDGETGATE_WARN_BELOW            remaining fraction below which allowed deploys get a warning (default 0.5)
   BUDGETGATE_FAIL_OPEN             comma-separated deploy types allowed when budget data is missing or stale (default none)
   BUDGETGATE_NO_DATA               deny (default) or allow a budget with no eligible calls in its window
-  BUDGETGATE_BODY_LIMIT_BYTES      maximum HTTP request body (default 1048576 bytes)
-  LOG_LEVEL                        pino log level (default info); logs are JSON lines on stderr`,
+  BUDGETGATE_ADMIN_TOKEN           bearer token of the planned-burn write routes (default unset: routes answer 503)
+  BUDGETGATE_BUNDLE_TOKEN          bearer token OPA sidecars send for bundles, status and logs (default unset: open)
+  BUDGETGATE_TLS_CERT_FILE, BUDGETGATE_TLS_KEY_FILE
+                                   certificate and key of the admission webhook and Gatekeeper provider (default unset: no HTTPS)
+  LOG_LEVEL                        pino log level (default info); logs go to stderr`,
   )
   .showHelpAfterError();
 

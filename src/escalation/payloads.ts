@@ -40,10 +40,10 @@ export function formatPercent(fraction: number): string {
 
 /**
  * Builds the admin page URL of a budget: `{base}/budgets/{vertical}/{budget}`, plus
- * `?tenant={tenant}` for a tenant's budget.
+ * `?tenant={tenant}` for a tenant's budget. With `{base}` ending in /admin, the admin routes
+ * redirect this path to the budget's row on /admin/sre.
  */
 export function adminPageUrl(baseUrl: string, vertical: string, budget: string, tenantId: string | null): string {
-  // NOTE: no admin page serves this path yet; the path is this module's convention.
   const url = new URL(`${baseUrl.replace(/\/+$/, "")}/budgets/${encodeURIComponent(vertical)}/${encodeURIComponent(budget)}`);
   if (tenantId !== null) {
     url.searchParams.set("tenant", tenantId);
