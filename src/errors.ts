@@ -24,7 +24,10 @@ export function describeError(error: unknown): string {
   let current: unknown = error;
   while (current !== undefined && current !== null && parts.length < 8) {
     if (current instanceof Error) {
-      parts.push(current.message);
+      // Messages built as `context: cause` already hold their cause's text; skip it then.
+      if (!parts.some((part) => part.includes(current instanceof Error ? current.message : ""))) {
+        parts.push(current.message);
+      }
       current = current.cause;
     } else {
       parts.push(String(current));

@@ -3,6 +3,7 @@ import { BundleStore } from "../bundle/store.ts";
 import { loadBundleSigner } from "../bundle/signing.ts";
 import type { Config } from "../config/config.ts";
 import type { Database } from "../db/database.ts";
+import { ConfigError, describeError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { PolicyEngine } from "../policy/engine.ts";
 import { createApp } from "../server/app.ts";
@@ -36,7 +37,17 @@ export async function startService(
   await service.tick();
   service.startSchedule();
 
-  const server = await listenHttp(service, createApp(service), config.host, config.port);
+  let server: Server;
+  try {
+    server = await listenHttp(service, createApp(service), config.host, config.port);
+  } catch (error) {
+    // Without this the schedule and the database pool would keep a process running that serves nothing.
+    await service.close();
+    throw new ConfigError(
+      `could not listen on ${config.host}:${config.port}: ${describeError(error)}; stop the process that uses the port or set BUDGETGATE_PORT`,
+      { cause: error },
+    );
+  }
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   logger.info({ host: config.host, port, revision: service.data?.revision }, "service listening");

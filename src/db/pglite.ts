@@ -27,9 +27,12 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     }
     db = await PGlite.create(dataDir);
   } catch (error) {
-    throw new DatabaseError(`could not open the embedded database in ${dataDir ?? "memory"}: ${describeError(error)}`, {
-      cause: error,
-    });
+    throw new DatabaseError(
+      `could not open the embedded database in ${dataDir ?? "memory"}: ${describeError(error)}; the embedded database serves one process at a time, so stop a running budgetgate serve or demo first, or set DATABASE_URL to use Postgres`,
+      {
+        cause: error,
+      },
+    );
   }
 
   const session: Session = {

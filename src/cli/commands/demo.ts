@@ -26,10 +26,10 @@ export function registerDemo(program: Command): void {
     .description(
       "load realistic demo calls into an empty database (about a million calls over 21 days for healthcare, real_estate and salon, with incidents), compute budgets, export a bundle and start the service",
     )
-    .option("--seed <integer>", "seed of the generator; equal seeds give equal calls for the same end time", parseNumberOption("--seed", 0, 2 ** 31 - 1, true), 42)
-    .option("--days <days>", "days of history to generate, at least 21 (the cost budget compares 7 days with the 14 before)", parseNumberOption("--days", 21, 90, true), 21)
-    .option("--scale <factor>", "call volume; 1 is about a million calls over 21 days", parseNumberOption("--scale", 0.001, 20), 1)
-    .option("--reset", "delete every row of the calls table before loading (default: keep existing calls and skip loading)", false)
+    .option("--seed <integer>", "seed of the generator, an integer from 0 to 2147483647; equal seeds give equal calls for the same end time", parseNumberOption("--seed", 0, 2 ** 31 - 1, true), 42)
+    .option("--days <days>", "days of history to generate, from 21 to 90 (the cost budget compares 7 days with the 14 before)", parseNumberOption("--days", 21, 90, true), 21)
+    .option("--scale <factor>", "call volume, from 0.001 to 20; 1 is about a million calls over 21 days", parseNumberOption("--scale", 0.001, 20), 1)
+    .option("--reset", "delete every row of the calls table before loading; without it, existing calls are kept and loading is skipped", false)
     .option("--no-serve", "stop after computing budgets and exporting the bundle instead of starting the service")
     .action(async (options: DemoCommandOptions) => {
       const { config, db } = await openMigratedDatabase();
