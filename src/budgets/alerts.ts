@@ -88,7 +88,7 @@ function conditionFires(
 
 /**
  * Decides the alert level of a budget: `page` when a page condition fires, else `ticket` when a
- * ticket condition fires, else `none`. `eligible` holds the eligible events of each window.
+ * ticket condition fires, else `none`. `eligible` has the eligible events of each window.
  */
 export function evaluateAlert(
   policy: AlertingPolicy,

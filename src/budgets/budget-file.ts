@@ -16,7 +16,7 @@ const DEFAULT_WINDOW = "7d";
 const DEFAULT_ALLOWED_OVERRUN = 0.15;
 const DEFAULT_BASELINE_DAYS = 14;
 
-/** A strict object whose unknown keys are reported with the accepted ones. */
+/** Builds a strict object schema that reports unknown keys with the accepted ones. */
 function strict<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.strictObject(shape, { error: unknownKeyError(Object.keys(shape)) });
 }

@@ -21,7 +21,7 @@ export async function releaseComputeLock(session: Queryable): Promise<void> {
   await session.query(`select pg_advisory_unlock(${KEY})`);
 }
 
-/** Whether a run was already written for the cron tick scheduled at `slot`. */
+/** Checks whether a run was already written for the cron tick scheduled at `slot`. */
 export async function tickAlreadyComputed(db: Queryable, slot: Date): Promise<boolean> {
   const rows = await db.query("select 1 from budget_runs where tick_slot = $1", [slot]);
   return rows.length > 0;

@@ -26,7 +26,7 @@ export interface ComputedBudget extends BudgetFigures {
   alert: AlertLevel;
   /**
    * Earliest time at which remaining would be back at or above the block threshold if no new
-   * events arrived; null when it already is, or without data.
+   * events arrived. Null when it already is, and without data.
    */
   recoversAt: Date | null;
 }

@@ -69,7 +69,7 @@ function fromRow(raw: unknown): PlannedBurn {
   };
 }
 
-/** The end that applies: ended_at when the burn was ended early, else ends_at. */
+/** Returns the end that applies: ended_at when the burn was ended early, else ends_at. */
 export function effectiveEnd(burn: PlannedBurn): Date {
   return burn.endedAt !== null && burn.endedAt < burn.endsAt ? burn.endedAt : burn.endsAt;
 }
@@ -97,9 +97,10 @@ export interface AddOptions {
 
 /**
  * Adds a planned burn after checking it against the database clock, the enabled budgets and the
- * other burns. Rejected: an end not after the start, a start more than `maxBackdateHours` ago, an
- * unknown budget, and any overlap in time with a burn of the same vertical that names one of the
- * same budgets and covers the same calls (same tenant, or either burn covers the whole vertical).
+ * other burns. It rejects an end not after the start, a start more than `maxBackdateHours` ago and
+ * an unknown budget. It also rejects any overlap in time with a burn of the same vertical that
+ * names one of the same budgets and covers the same calls: the same tenant, or either burn
+ * covering the whole vertical.
  */
 export async function addPlannedBurn(db: Database, request: PlannedBurnRequest, options: AddOptions): Promise<PlannedBurn> {
   const tenantId = request.tenant_id ?? null;

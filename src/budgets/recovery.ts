@@ -158,7 +158,7 @@ export interface CoarseRatioBucket extends RatioBucket {
 
 /**
  * Lists the hours of a coarse series (minutes at the window's edges, whole hours between) whose
- * minutes ratioRecoveryTime must see one by one; every other hour can stay one bucket.
+ * minutes ratioRecoveryTime must see one by one. Every other hour can stay one bucket.
  *
  * With k = target + block × (1 - target), a window is at or above `block` when
  * good - k × eligible >= 0 over it, so the budget recovers after the first minute i whose prefix

@@ -31,6 +31,7 @@ export async function readRangeSums(db: Queryable, spec: RollupSpec, ranges: rea
   const minuteSlabs = [...plan.addedMinutes, ...plan.subtractedMinutes];
   const hourSlabs = plan.hours;
   const daySlabs = plan.days;
+
   const slabArrays = (slabs: readonly Slab[], offset: number): [number[], Date[], Date[]] => [
     slabs.map((_, index) => offset + index),
     slabs.map((slab) => new Date(slab.start)),
@@ -65,6 +66,7 @@ export async function readRangeSums(db: Queryable, spec: RollupSpec, ranges: rea
       ...slabArrays(daySlabs, minuteSlabs.length + hourSlabs.length),
     ],
   );
+
   const slabs = [...minuteSlabs, ...hourSlabs, ...daySlabs];
   const firstSubtracted = plan.addedMinutes.length;
   const lastSubtracted = minuteSlabs.length;

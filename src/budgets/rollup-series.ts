@@ -131,6 +131,9 @@ export async function readMinutesOfHours(
   thresholdMs: number | null,
   hourStarts: readonly number[],
 ): Promise<Map<number, RatioBucket[]>> {
+  if (hourStarts.length === 0) {
+    return new Map();
+  }
   const columns = ratioColumns(spec, sli, thresholdMs);
   const rows = await db.query<{ hour: Date; bucket: Date; eligible: number; good: number }>(
     `select h.start as hour, m.bucket, sum(${columns.eligible})::float8 as eligible, sum(${columns.good})::float8 as good

@@ -1,6 +1,6 @@
 /**
- * What the rollups are built with: the latency and stall thresholds in use and how long buckets
- * are kept. Pure: no clock and no database. A change of either makes the engine rebuild the
+ * The build parameters of the rollups: the latency and stall thresholds in use and how long
+ * buckets are kept. Pure: no clock and no database. A change of either makes the engine rebuild the
  * rollups, because existing buckets counted good events at the old thresholds.
  */
 import { z } from "zod";

@@ -85,7 +85,7 @@ async function recomputeMinutes(tx: Queryable, spec: RollupSpec, minutes: readon
     return 0;
   }
   // Each statement deletes the buckets it replaces and inserts them again from the level below,
-  // which the statement before it wrote; a statement's delete is invisible to its own insert.
+  // which the statement before it wrote. A statement's delete is invisible to its own insert.
   const aggregates = callAggregates(spec, 2);
   await tx.query(
     `with deleted as (delete from rollup_minutes where bucket = any($1::timestamptz[]))

@@ -3,7 +3,7 @@ import type { ExcludedSums, GroupSums } from "./rollup-read.ts";
 import { addSums, zeroSums, type RollupSums } from "./rollup-sql.ts";
 import type { RollupSpec } from "./rollup-spec.ts";
 
-// Tenant ids are text; this key stands for calls without a tenant and cannot collide with one.
+// Key of calls without a tenant. Postgres text cannot contain NUL, so no tenant id equals it.
 const NO_TENANT = "\u0000";
 
 type Nested = Map<string, Map<string, Map<string, RollupSums>>>;

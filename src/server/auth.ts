@@ -7,7 +7,7 @@ function digest(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
 
-/** Whether the request carries `Authorization: Bearer <token>`; compares digests in constant time. */
+/** Checks that the request carries `Authorization: Bearer <token>`, comparing digests in constant time. */
 function hasToken(request: Request, token: string): boolean {
   const header = request.get("authorization") ?? "";
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
@@ -22,8 +22,8 @@ function rejectUnauthorized(request: Request, response: Response): void {
 }
 
 /**
- * Guards a write route with the admin token. Without a token configured the route answers 503,
- * so an unconfigured service never accepts changes; a missing or wrong token answers 401.
+ * Guards a write route with the admin token. Without a token configured the route returns 503,
+ * so an unconfigured service never accepts changes. A missing or wrong token gets 401.
  */
 export function requireAdminToken(token: string | undefined): RequestHandler {
   return (request, response, next) => {

@@ -91,7 +91,7 @@ describe("burn rates and alerts", () => {
     { name: "quality_page", alert: "page" },
     // 10 % in 1 d of 7 days: factor 0.7; 1d 1 and 2h 5 both exceed it.
     { name: "quality_ticket", alert: "ticket" },
-    // Same as quality_page, but the 5m window holds 20 events, below min_events 25.
+    // Same as quality_page, but the 5m window has 20 events, below min_events 25.
     { name: "quality_quiet", alert: "none" },
   ])("gives $alert for $name", ({ name, alert }) => {
     expect(budgetOf(run, "healthcare", name).alert).toBe(alert);

@@ -24,7 +24,7 @@ export async function createBudgetsFile(text: string): Promise<TempBudgetsFile> 
   };
 }
 
-/** The configuration of the tests: defaults, with the given budgets file. */
+/** Builds the configuration of the tests: defaults, with the given budgets file. */
 export function engineConfig(budgetsFile?: string, env: Record<string, string> = {}): Config {
   return loadConfig({ ...env, ...(budgetsFile === undefined ? {} : { BUDGETGATE_BUDGETS_FILE: budgetsFile }) });
 }

@@ -11,7 +11,7 @@ export function registerRebuild(program: Command): void {
   program
     .command("rebuild")
     .description(
-      "aggregate the per-minute and per-hour rollups again from every call in the retention period, after a backfill " +
+      "aggregate the per-minute, per-hour and per-day rollups again from every call in the retention period, after a backfill " +
         "or to fold in calls that arrived later than BUDGETGATE_LATE_ARRIVAL_MINUTES; waits while a service computes budgets",
     )
     .action(async () => {
