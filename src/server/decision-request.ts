@@ -3,7 +3,7 @@ import type { BudgetService } from "../service/service.ts";
 
 const requestSchema = z.object({ input: z.record(z.string(), z.unknown()) });
 
-/** Status and JSON body of an answer to a decision request. */
+/** Status and JSON body of the response to a decision request. */
 export interface DecisionAnswer {
   status: number;
   body: Record<string, unknown>;
