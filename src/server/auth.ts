@@ -1,19 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { logger } from "../log.ts";
+import { hasBearerToken as hasToken } from "./bearer.ts";
 import { sendError } from "./errors.ts";
-
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
-/** Checks that the request carries `Authorization: Bearer <token>`, comparing digests in constant time. */
-function hasToken(request: Request, token: string): boolean {
-  const header = request.get("authorization") ?? "";
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  // Comparing fixed-length digests keeps the time independent of where the strings differ and of their lengths.
-  return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
-}
 
 function rejectUnauthorized(request: Request, response: Response): void {
   logger.warn({ method: request.method, path: request.path, hasHeader: request.get("authorization") !== undefined }, "admin request rejected");

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { sendError } from "./errors.ts";
 
 function digest(value: string): Buffer {
@@ -9,6 +9,12 @@ function digest(value: string): Buffer {
 /** Compares a presented token with the expected one in constant time. */
 export function tokenMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** Returns whether the request carries `Authorization: Bearer <expected>`. */
+export function hasBearerToken(request: Request, expected: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(request.get("authorization") ?? "");
+  return match?.[1] !== undefined && tokenMatches(match[1].trim(), expected);
 }
 
 /**
@@ -21,9 +27,7 @@ export function requireBearer(token: string | undefined, realm: string): Request
       next();
       return;
     }
-    const header = request.get("authorization") ?? "";
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match?.[1] === undefined || !tokenMatches(match[1].trim(), token)) {
+    if (!hasBearerToken(request, token)) {
       response.set("WWW-Authenticate", `Bearer realm="${realm}"`);
       sendError(response, 401, "unauthorized", "missing or invalid bearer token");
       return;
