@@ -140,9 +140,11 @@ describe("OPA sidecar against the bundle server", () => {
 
   it("stores status reports and decision logs", async () => {
     await opaDecision(opa);
-    const statusRows = await waitFor("a status report", async () => {
+    // OPA also reports before the bundle is active, so wait for a report that names the revision.
+    const statusRows = await waitFor("a status report with the active revision", async () => {
       const rows = await test.db.query<{ payload: { bundles?: Record<string, { active_revision?: string }> } }>(
-        "select payload from opa_status_reports order by id desc limit 1",
+        "select payload from opa_status_reports where payload->'bundles'->'budgetgate'->>'active_revision' = $1 limit 1",
+        [service.data?.revision],
       );
       return rows[0];
     });
@@ -190,6 +192,8 @@ describe("OPA sidecar against the bundle server", () => {
     const tamperedOpa = await startConfiguredOpa(tamperedConfig);
     try {
       await waitFor("OPA to report the digest mismatch", async () => (/digest mismatch/.test(tamperedOpa.output()) ? true : undefined));
+      // OPA may report the mismatch before its HTTP server listens, so wait for the server first.
+      await waitFor("OPA to listen", async () => ((await fetch(`${tamperedOpa.url}/health`)).ok ? true : undefined));
       expect(await bundlesHealthy(tamperedOpa)).toBeUndefined();
     } finally {
       await tamperedOpa.stop();
