@@ -1,5 +1,5 @@
 /**
- * Bundle server benchmark: 304 answers per second to OPA-style revalidation requests, and the
+ * Bundle server benchmark: 304 responses per second to OPA-style revalidation requests, and the
  * time from a budget change to a waiting long-poll request receiving the new revision.
  * Run with `npx tsx bench/bundles.ts`; it uses a fresh schema of the Postgres in TEST_DATABASE_URL.
  */
@@ -39,7 +39,7 @@ try {
   });
   const full = await autocannon({ url: bundleUrl, connections: CONNECTIONS, duration: DURATION_SECONDS });
 
-  // Peer: a bare Express route that answers 304 without looking at anything, the floor for this stack.
+  // Peer: a bare Express route that returns 304 without any checks, the floor for this stack.
   const bare = express();
   bare.get("/bundles/budgetgate", (_request, response) => {
     response.status(304).end();
@@ -68,7 +68,7 @@ try {
     const ticked = performance.now();
     const answer = await waiting;
     if (answer.status !== 200) {
-      throw new Error(`long poll answered ${answer.status} instead of 200 after a budget change`);
+      throw new Error(`long poll returned ${answer.status} instead of 200 after a budget change`);
     }
     afterTick.push(answer.at - ticked);
     endToEnd.push(answer.at - started);

@@ -45,9 +45,10 @@ function walk(value: unknown, update: (text: string) => void): void {
 }
 
 /**
- * Hex SHA-256 of one bundle file as OPA verifies it: JSON files are parsed and hashed with
- * sorted keys, so whitespace does not matter; every other file is hashed byte for byte.
- * Numbers are hashed in their JavaScript text form, which is the form budgetgate writes them in.
+ * Computes the hex SHA-256 of one bundle file as OPA verifies it. JSON files are parsed and hashed
+ * with sorted keys, so whitespace does not matter. Every other file is hashed byte for byte.
+ * NOTE: numbers are hashed in their JavaScript text form (1e21 as "1e+21"). That matches files that
+ * budgetgate writes, but not a JSON file written elsewhere with another number spelling.
  */
 export function bundleFileHash(name: string, content: string): string {
   const hash = createHash("sha256");

@@ -1,4 +1,4 @@
-/** What an OPA bundle request asks for in its `Prefer` header. */
+/** Preferences of an OPA bundle request, from its `Prefer` header. */
 export interface BundlePreference {
   /** Seconds the client is willing to wait for a new revision (long polling), or null. */
   waitSeconds: number | null;

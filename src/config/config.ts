@@ -125,14 +125,14 @@ const environmentSchema = z
     BUDGETGATE_BUNDLE_SIGNING_ALGORITHM: z
       .enum(SIGNING_ALGORITHMS, { error: `BUDGETGATE_BUNDLE_SIGNING_ALGORITHM must be one of ${SIGNING_ALGORITHMS.join(", ")}` })
       .default("RS256"),
-    /** Longest wait of a long-polling bundle request, in seconds. Default 60. */
+    /** Maximum wait of a long-polling bundle request, in seconds. Default 60. */
     BUDGETGATE_LONG_POLL_MAX_SECONDS: z.coerce
       .number({ error: "BUDGETGATE_LONG_POLL_MAX_SECONDS must be a number of seconds" })
       .int("BUDGETGATE_LONG_POLL_MAX_SECONDS must be an integer")
       .min(1, "BUDGETGATE_LONG_POLL_MAX_SECONDS must be between 1 and 3600 seconds")
       .max(3600, "BUDGETGATE_LONG_POLL_MAX_SECONDS must be between 1 and 3600 seconds")
       .default(60),
-    /** Largest OPA status report or decision-log batch after decompression, in bytes. Default 16 MiB. */
+    /** Maximum size of an OPA status report or decision-log batch after decompression, in bytes. Default 16 MiB. */
     BUDGETGATE_REPORT_LIMIT_BYTES: z.coerce
       .number({ error: "BUDGETGATE_REPORT_LIMIT_BYTES must be a number of bytes" })
       .int("BUDGETGATE_REPORT_LIMIT_BYTES must be an integer")

@@ -25,7 +25,7 @@ function sessionOf(client: pg.PoolClient): Session {
   };
 }
 
-/** Opens a `pg` pool and checks that the server answers. */
+/** Opens a `pg` pool and checks that the server responds. */
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import canonicalize from "canonicalize";
 
-/** Where a decision was requested. */
+/** Source of a decision request. */
 export type DecisionSource = "api" | "check" | "admission" | "gatekeeper";
 
 /** A decision as data: emitted once, stored in decision_log, shown and tested the same way. */

@@ -4,7 +4,7 @@ import type { BudgetRun } from "../budgets/repository.ts";
 import { deployTypeBudgets, type BudgetDefinition } from "../budgets/definitions.ts";
 import type { Config } from "../config/config.ts";
 
-/** One budget as the policy sees it (snake_case, as in data.json). */
+/** One budget as the policy reads it (snake_case, as in data.json). */
 export interface PolicyBudget {
   target: number;
   budget: number;

@@ -21,8 +21,12 @@ export function createApp(service: BudgetService): Express {
       logger,
       quietReqLogger: true,
       // Successful requests log at debug so that decision traffic does not flood the log.
-      customLogLevel: (_request, response, error) =>
-        error !== undefined || response.statusCode >= 500 ? "error" : response.statusCode >= 400 ? "warn" : "debug",
+      customLogLevel: (_request, response, error) => {
+        if (error !== undefined || response.statusCode >= 500) {
+          return "error";
+        }
+        return response.statusCode >= 400 ? "warn" : "debug";
+      },
     }),
   );
   app.use(

@@ -19,7 +19,7 @@ export function hasBearerToken(request: Request, expected: string): boolean {
 
 /**
  * Requires `Authorization: Bearer <token>` when `token` is set; lets every request through when
- * it is undefined. Answers 401 with a WWW-Authenticate header otherwise.
+ * it is undefined. Otherwise responds 401 with a WWW-Authenticate header.
  */
 export function requireBearer(token: string | undefined, realm: string): RequestHandler {
   return (request, response, next) => {

@@ -7,7 +7,7 @@ export function sendError(response: Response, status: number, code: string, mess
   response.status(status).json({ code, message });
 }
 
-/** Turns body-parser failures and thrown errors into JSON answers with a reason. */
+/** Turns body-parser failures and thrown errors into JSON error responses with a reason. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, request, response, _next) => {
   const type = (error as { type?: string }).type;
   if (type === "entity.too.large") {

@@ -4,7 +4,7 @@ import { BudgetComputationError } from "../budgets/errors.ts";
 import { runBudgetComputation } from "../budgets/run.ts";
 import { BundleStore } from "../bundle/store.ts";
 import { Escalator, loadEscalationConfig } from "../escalation/index.ts";
-import { readLatestBudgetRun, type BudgetRun } from "../budgets/repository.ts";
+import type { BudgetRun } from "../budgets/repository.ts";
 import type { Config } from "../config/config.ts";
 import type { Database } from "../db/database.ts";
 import { Metrics } from "../metrics/registry.ts";
@@ -15,7 +15,7 @@ import { logger } from "../log.ts";
 import type { PolicyData } from "../policy/data.ts";
 import type { Decision, KubernetesDecision } from "../policy/decision.ts";
 import type { PolicyEngine } from "../policy/engine.ts";
-import { loadPolicyData } from "../policy/load-data.ts";
+import { loadPolicyDataAndRun } from "../policy/load-data.ts";
 
 /** Outcome of one scheduled tick. */
 export type TickOutcome = "computed" | "skipped_locked" | "skipped_done" | "failed";
@@ -59,8 +59,8 @@ export class BudgetService {
 
   /** Loads the newest budgets from the database into the engine; a no-op when the revision is unchanged. */
   async refreshData(): Promise<PolicyData> {
-    const data = await loadPolicyData(this.db, this.config);
-    this.metrics.recordBudgets((await readLatestBudgetRun(this.db))?.budgets ?? []);
+    const { data, run } = await loadPolicyDataAndRun(this.db, this.config);
+    this.metrics.recordBudgets(run.budgets);
     this.engine.setData(data);
     this.#data = data;
     if (await this.bundles.update(data)) {

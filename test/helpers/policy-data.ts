@@ -1,6 +1,6 @@
 import type { PolicyBudget, PolicyData } from "../../src/policy/data.ts";
 
-/** A healthy budget with the given remaining fraction; override any field. */
+/** Builds a budget with the given remaining fraction; override any field. */
 export function buildBudget(remaining: number, overrides: Partial<PolicyBudget> = {}): PolicyBudget {
   const target = 0.95;
   const burn = (1 - remaining) * (1 - target);

@@ -47,7 +47,7 @@ const decisionEventSchema = z.looseObject({
 const statusSchema = z.looseObject({ labels: z.looseObject({ id: z.string().optional() }).optional() });
 
 /**
- * The endpoints OPA sidecars use: bundle download with ETag and long polling, status reports and
+ * Serves the endpoints OPA sidecars use: bundle download with ETag and long polling, status reports and
  * gzip decision logs. Reports get a 2xx status only after their rows are committed.
  */
 export function opaRouter(options: OpaRouterOptions): Router {
